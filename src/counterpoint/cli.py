@@ -1,0 +1,334 @@
+"""The `counterpoint` command: wiring only. Each subcommand is one stage or one store action."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TypeVar
+
+import click
+
+from counterpoint import __version__
+from counterpoint.errors import InputError
+from counterpoint.ingest import IngestOptions, read_sources, read_url_list
+from counterpoint.model import SCHEMA_VERSION, Article, Document
+from counterpoint.pipeline import extract_many, extract_paths
+
+T = TypeVar("T")
+DEFAULT_DB = "counterpoint.db"
+
+db_option = click.option(
+    "--db", type=click.Path(dir_okay=False), default=lambda: os.environ.get("COUNTERPOINT_DB", DEFAULT_DB),
+    show_default=f"$COUNTERPOINT_DB or {DEFAULT_DB}", help="The SQLite database file.",
+)
+workers_option = click.option(
+    "--workers", "-w", type=click.IntRange(1, 64), default=1, show_default=True,
+    help="Extract in this many processes.",
+)
+
+
+def _ingest_options(f):
+    for option in reversed([
+        click.option("--outlet", help="Name of the outlet, overriding what the pages say (e.g. 'Sputnik')."),
+        click.option("--allow-private", is_flag=True, help="Allow fetching loopback and private-network addresses."),
+        click.option("--ignore-robots", is_flag=True, help="Fetch pages even where robots.txt disallows it."),
+        click.option("--timeout", type=float, default=20.0, show_default=True, help="Seconds per HTTP request."),
+        click.option("--max-mb", type=float, default=50.0, show_default=True, help="Largest document accepted, MB."),
+        click.option("--urls", "url_lists", multiple=True, type=click.Path(allow_dash=True),
+                     help="A file listing URLs to fetch, one per line ('-': stdin). Repeatable."),
+    ]):
+        f = option(f)
+    return f
+
+
+def _make_options(outlet, allow_private, ignore_robots, timeout, max_mb) -> IngestOptions:
+    return IngestOptions(max_bytes=int(max_mb * 1024 * 1024), timeout=timeout, allow_private=allow_private,
+                         respect_robots=not ignore_robots, outlet=outlet)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="counterpoint")
+def main() -> None:
+    """Compare how news outlets report the same story, claim by claim.
+
+    \b
+    The pipeline, each stage usable alone (JSON lines in and out):
+      ingest    files, folders, stdin, URLs, RSS/Atom feeds, WARC -> the database
+      extract   HTML or text -> clean article text + metadata, page furniture removed
+      show      what the database holds; one article in full
+      export    articles as JSONL, CSV or Parquet
+
+    \b
+    Start with the bundled example (two outlets on one 2018 story):
+      counterpoint ingest examples/arms-race-2018
+      counterpoint show
+
+    Every command has its own --help.
+    """
+
+
+@main.command()
+@click.argument("sources", nargs=-1)
+@db_option
+@workers_option
+@_ingest_options
+def ingest(sources, db, workers, url_lists, outlet, allow_private, ignore_robots, timeout, max_mb) -> None:
+    """Read documents, extract them, and store them in the database.
+
+    SOURCES are files, folders (searched recursively), http(s) URLs of pages
+    or RSS/Atom feeds, WARC archives (.warc, .warc.gz), JSON lines of
+    articles (.jsonl: 'text' or 'html' plus any of title, url, outlet,
+    authors, published), or '-' for stdin. .gz files are read as what they
+    hold.
+
+    The same document twice is stored once; a re-fetched page whose content
+    changed becomes a new version of the same article. A bad document is
+    reported and skipped; the exit status is 1 when any document failed.
+
+    \b
+    Examples:
+      counterpoint ingest examples/arms-race-2018
+      counterpoint ingest --urls links.txt --workers 2
+      counterpoint ingest https://example.org/feed.xml
+      counterpoint ingest CC-NEWS-20180301.warc.gz --db news.db
+    """
+    from counterpoint.store import Store, StoreError
+
+    if not sources and not url_lists:
+        raise click.UsageError("give at least one source (a file, folder, URL or '-'), or --urls FILE")
+    options = _make_options(outlet, allow_private, ignore_robots, timeout, max_mb)
+    errors: list[InputError] = []
+    counts = {"added": 0, "new_version": 0, "unchanged": 0}
+    try:
+        store = Store(db)
+    except StoreError as exc:
+        _fail(str(exc))
+    with store:
+        items = _chain(read_sources(sources, options), *(read_url_list(u, options) for u in url_lists))
+        docs = _collect_errors(items, errors, store)
+        for result in _progress(extract_many(_unstored(docs, store, counts), workers), "Extracting"):
+            if result.error:
+                errors.append(result.error)
+                store.log_error(result.error.source, result.error.problem)
+            else:
+                counts[store.add(result.document, result.article)] += 1
+    click.echo(
+        f"{counts['added']} added, {counts['new_version']} new versions, {counts['unchanged']} already stored,"
+        f" {len(errors)} failed  ->  {db}", err=True,
+    )
+    _report_errors(errors)
+
+
+@main.command()
+@click.argument("sources", nargs=-1)
+@click.option("--manifest", type=click.File("r"), help='JSON lines {"id", "path", "url"} to extract ("-": stdin).')
+@workers_option
+@_ingest_options
+def extract(sources, manifest, workers, url_lists, outlet, allow_private, ignore_robots, timeout, max_mb) -> None:
+    """Extract clean text and metadata, printing one JSON line per document.
+
+    Nothing is stored. With --manifest, each input line gives an id, a path
+    (.html, .html.gz or .txt) and optionally the page's URL; the output keeps
+    the input's keys and adds text, title, authors, published, outlet, lang,
+    url, removed (the furniture taken out) and seconds, in input order. A
+    document that fails prints {"id", "error"} and the run goes on.
+
+    \b
+    Examples:
+      counterpoint extract page.html
+      counterpoint extract --manifest pages.jsonl --workers 2 > articles.jsonl
+    """
+    options = _make_options(outlet, allow_private, ignore_robots, timeout, max_mb)
+    out = sys.stdout
+    if manifest is not None:
+        entries = list(_manifest_entries(manifest))
+        good = (e for e in entries if "error" not in e)
+        results = extract_paths(((e["path"], e.get("url")) for e in good), workers, options)
+        for entry in entries:
+            if "error" in entry:
+                record = entry
+            else:
+                r = next(results)
+                base = {k: v for k, v in entry.items() if k != "error"}
+                record = {**base, "error": str(r.error)} if r.error else {**base, **_article_record(r.article)}
+                record["seconds"] = round(r.seconds, 6)
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        return
+    if not sources and not url_lists:
+        raise click.UsageError("give files, folders, URLs or '-', or --manifest FILE")
+    errors: list[InputError] = []
+    items = _chain(read_sources(sources, options), *(read_url_list(u, options) for u in url_lists))
+    for result in extract_many(_collect_errors(items, errors), workers):
+        if result.error:
+            errors.append(result.error)
+            continue
+        out.write(json.dumps({**_article_record(result.article), "seconds": round(result.seconds, 6)},
+                             ensure_ascii=False) + "\n")
+    _report_errors(errors)
+
+
+@main.command()
+@click.argument("article", required=False)
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+def show(article, db, as_json) -> None:
+    """List the stored articles, or show one in full.
+
+    ARTICLE is an id (a unique prefix is enough), a URL or the path it was
+    ingested from. Without it, a table of the latest version of every article.
+    """
+    from counterpoint.report.terminal import print_article, print_articles
+    from counterpoint.store import Store, StoreError
+
+    if not Path(db).exists():
+        _fail(f"{db}: no such database; create it with 'counterpoint ingest SOURCES --db {db}'")
+    try:
+        store = Store(db)
+    except StoreError as exc:
+        _fail(str(exc))
+    with store:
+        if article is None:
+            rows = list(store.articles())
+            if as_json:
+                for a in rows:
+                    click.echo(json.dumps(_article_record(a), ensure_ascii=False))
+            else:
+                print_articles(rows)
+            return
+        found = store.article(article)
+        if found is None:
+            _fail(f"{article}: no such article in {db} (see 'counterpoint show' for the list)")
+        if as_json:
+            click.echo(json.dumps(_article_record(found), ensure_ascii=False, indent=2))
+        else:
+            print_article(found)
+
+
+@main.command()
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]), default="jsonl", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), required=True, help="File to write.")
+@click.option("--all-versions", is_flag=True, help="Every stored version, not only the latest of each article.")
+def export(db, fmt, output, all_versions) -> None:
+    """Write the stored articles as JSON lines, CSV or Parquet.
+
+    The database itself is plain SQLite too: open it with Datasette
+    (`datasette counterpoint.db`) or any SQLite tool.
+    """
+    from counterpoint.store import Store, StoreError, export_articles
+
+    if not Path(db).exists():
+        _fail(f"{db}: no such database")
+    try:
+        store = Store(db)
+    except StoreError as exc:
+        _fail(str(exc))
+    with store:
+        n = export_articles(store.articles(all_versions), Path(output), fmt)
+    click.echo(f"{n} articles -> {output}", err=True)
+
+
+@main.command()
+@db_option
+@workers_option
+def reextract(db, workers) -> None:
+    """Re-run extraction on every stored document (after an upgrade), keeping versions."""
+    from counterpoint.store import Store, StoreError
+
+    try:
+        store = Store(db)
+    except StoreError as exc:
+        _fail(str(exc))
+    errors: list[InputError] = []
+    n = 0
+    with store:
+        for result in _progress(extract_many(store.documents(), workers), "Re-extracting"):
+            if result.error:
+                errors.append(result.error)
+            else:
+                store.replace_article(result.article)
+                n += 1
+    click.echo(f"{n} articles re-extracted, {len(errors)} failed", err=True)
+    _report_errors(errors)
+
+
+# -- helpers ---------------------------------------------------------------
+
+
+def _article_record(a: Article) -> dict:
+    d = a.to_dict()
+    d.pop("source_text")
+    d.pop("id")  # the content hash; manifest ids belong to the caller
+    return {"article_id": a.id, **d, "schema_version": SCHEMA_VERSION, "counterpoint_version": __version__}
+
+
+def _manifest_entries(fh) -> Iterator[dict]:
+    for n, line in enumerate(fh, 1):
+        if not line.strip():
+            continue
+        try:
+            entry = json.loads(line)
+        except ValueError as exc:
+            yield {"id": None, "error": f"manifest line {n}: not valid JSON ({exc.msg})"}
+            continue
+        if not isinstance(entry, dict) or not entry.get("path"):
+            ident = entry.get("id") if isinstance(entry, dict) else None
+            yield {"id": ident, "error": f"manifest line {n}: needs a 'path'"}
+            continue
+        yield entry
+
+
+def _collect_errors(items: Iterable[Document | InputError], errors: list[InputError], store=None) -> Iterator[Document]:
+    for item in items:
+        if isinstance(item, InputError):
+            errors.append(item)
+            if store is not None:
+                store.log_error(item.source, item.problem)
+        else:
+            yield item
+
+
+def _unstored(docs: Iterable[Document], store, counts: dict[str, int]) -> Iterator[Document]:
+    """Skip documents already stored before spending time extracting them."""
+    for doc in docs:
+        if store.has_document(doc.id):
+            counts["unchanged"] += 1
+        else:
+            yield doc
+
+
+def _chain(*iterables: Iterable[T]) -> Iterator[T]:
+    for it in iterables:
+        yield from it
+
+
+def _progress(items: Iterable[T], label: str) -> Iterator[T]:
+    """A progress bar on stderr when a person is watching; silent in pipes and CI."""
+    if not sys.stderr.isatty():
+        yield from items
+        return
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                  TextColumn("{task.completed} documents"), TimeElapsedColumn(), transient=True) as progress:
+        task = progress.add_task(label, total=None)
+        for item in items:
+            yield item
+            progress.advance(task)
+
+
+def _report_errors(errors: list[InputError]) -> None:
+    if not errors:
+        return
+    click.echo(f"{len(errors)} document(s) failed:", err=True)
+    for err in errors:
+        click.echo(f"  {err}", err=True)
+    sys.exit(1)
+
+
+def _fail(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(2)

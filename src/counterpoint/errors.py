@@ -1,0 +1,17 @@
+"""One exception type for bad input, so every front end can print one clear line."""
+
+from __future__ import annotations
+
+
+class InputError(Exception):
+    """A document that cannot be read or extracted.
+
+    `source` names the document (a path, URL or record); the message says
+    what is wrong with it in words a user can act on. `str()` is the
+    one-line report the CLI prints.
+    """
+
+    def __init__(self, source: str, problem: str) -> None:
+        super().__init__(f"{source}: {problem}")
+        self.source = source
+        self.problem = problem

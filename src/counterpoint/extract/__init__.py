@@ -1,0 +1,92 @@
+"""Extraction: a raw Document becomes an Article (clean text + metadata).
+
+`extract` is a pure function of the document; it never touches the network,
+the store or the CLI. It raises `InputError` with a one-line reason for
+anything it cannot read.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+from lxml.html import HTMLParser, HtmlElement, document_fromstring
+
+from counterpoint.errors import InputError
+from counterpoint.extract.body import extract_body
+from counterpoint.extract.decode import decode
+from counterpoint.extract.furniture import clean_text
+from counterpoint.extract.language import detect_language
+from counterpoint.extract.metadata import PageMetadata, outlet_from_url, read_metadata
+from counterpoint.model import Article, Document
+
+__all__ = ["extract", "extract_html", "outlet_from_url"]
+
+MAX_HTML_DEPTH = 2000  # deeper trees are not pages but attacks or broken generators
+
+
+def extract(doc: Document) -> Article:
+    """Clean text and metadata of one document."""
+    if doc.kind == "html":
+        text = decode(doc.raw, doc.source, doc.encoding)
+        return extract_html(text, doc)
+    if doc.kind in ("text", "article"):
+        text = decode(doc.raw, doc.source, doc.encoding)
+        return _article(doc, text.replace("\r\n", "\n").replace("\r", "\n"), PageMetadata())
+    raise InputError(doc.source, f"unknown document kind {doc.kind!r}")
+
+
+def extract_html(html: str, doc: Document) -> Article:
+    """Extract an HTML page already decoded to text."""
+    tree = _parse(html, doc.source)
+    meta = read_metadata(tree, doc.url)
+    try:
+        body = extract_body(tree, meta.url or doc.url)
+    except RecursionError:
+        raise InputError(doc.source, "HTML nested too deeply to extract") from None
+    if not body.strip():
+        raise InputError(doc.source, "no article text found in the page")
+    return _article(doc, body, meta)
+
+
+def _parse(html: str, source: str) -> HtmlElement:
+    if "<" not in html:
+        raise InputError(source, "not HTML (no tags); give it a .txt name to read it as plain text")
+    try:
+        tree = document_fromstring(html.encode("utf-8"), parser=_PARSER)
+    except (etree.ParserError, ValueError) as exc:
+        raise InputError(source, f"could not parse HTML ({exc})") from None
+    if _depth_exceeds(tree, MAX_HTML_DEPTH):
+        raise InputError(source, f"HTML nested more than {MAX_HTML_DEPTH} levels deep")
+    return tree
+
+
+_PARSER = HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=False)
+
+
+def _depth_exceeds(tree: HtmlElement, limit: int) -> bool:
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in node)
+    return False
+
+
+def _article(doc: Document, source_text: str, meta: PageMetadata) -> Article:
+    text, removed = clean_text(source_text)
+    if not text.strip():
+        raise InputError(doc.source, "nothing left after removing page furniture")
+    url = meta.url or doc.url
+    return Article(
+        id=doc.id,
+        text=text,
+        title=meta.title or doc.title,
+        outlet=meta.outlet or doc.outlet or outlet_from_url(url),
+        authors=meta.authors or list(doc.authors),
+        published=meta.published or doc.published,
+        lang=detect_language(text, meta.lang),
+        url=url,
+        source=doc.source,
+        source_text=source_text,
+        removed=removed,
+    )

@@ -1,0 +1,65 @@
+"""Bytes to text, refusing what is not text.
+
+Pages lie about their encoding (a `charset=iso-8859-1` header on UTF-8 bytes
+is common), so valid UTF-8 wins over any declaration: non-ASCII bytes that
+happen to decode as UTF-8 are almost never anything else. Declarations come
+next, then statistical detection.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from charset_normalizer import from_bytes
+
+from counterpoint.errors import InputError
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+def looks_binary(raw: bytes) -> bool:
+    """True for bytes no news page is made of (images, PDFs, archives)."""
+    head = raw[:8192]
+    if not head:
+        return False
+    if head.startswith(_GZIP_MAGIC) or b"\x00" in head:
+        return True
+    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    return controls / len(head) > 0.05
+
+
+def _known(name: str | None) -> str | None:
+    if not name:
+        return None
+    try:
+        return codecs.lookup(name.strip().strip("\"'").lower()).name
+    except LookupError:
+        return None
+
+
+def decode(raw: bytes, source: str, declared: str | None = None) -> str:
+    """Decode a document's bytes, or raise InputError naming `source`."""
+    if not raw.strip():
+        raise InputError(source, "empty document")
+    for bom, name in _BOMS:
+        if raw.startswith(bom):
+            return raw.decode(name, errors="replace")
+    if looks_binary(raw):
+        raise InputError(source, "binary content, not text or HTML")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    match = _META_CHARSET.search(raw[:4096])
+    for name in (_known(declared), _known(match.group(1).decode("ascii", "ignore")) if match else None):
+        if name and name != "utf-8":
+            try:
+                return raw.decode(name)
+            except UnicodeDecodeError:
+                continue
+    best = from_bytes(raw[:200_000]).best()
+    encoding = best.encoding if best else "cp1252"
+    return raw.decode(encoding, errors="replace")

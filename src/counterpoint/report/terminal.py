@@ -1,0 +1,49 @@
+"""Articles on the terminal, with rich: readable at 80 columns, clean when piped."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from counterpoint.model import Article
+
+
+def print_articles(articles: list[Article], console: Console | None = None) -> None:
+    console = console or Console()
+    if not articles:
+        console.print("No articles stored yet. Add some with: counterpoint ingest SOURCES")
+        return
+    table = Table(title=f"{len(articles)} articles", title_justify="left", expand=False)
+    table.add_column("id", no_wrap=True)
+    table.add_column("outlet")
+    table.add_column("published", no_wrap=True)
+    table.add_column("title", ratio=1)
+    table.add_column("words", justify="right")
+    for a in articles:
+        table.add_row(a.id[:10], escape(a.outlet or "?"), (a.published or "")[:10], escape(a.title or "(untitled)"),
+                      str(len(a.text.split())))
+    console.print(table)
+
+
+def print_article(a: Article, console: Console | None = None) -> None:
+    console = console or Console()
+    console.rule(escape(a.title or "(untitled)"))
+    facts = [
+        ("outlet", a.outlet), ("authors", ", ".join(a.authors) or None), ("published", a.published),
+        ("language", a.lang), ("url", a.url), ("source", a.source), ("id", a.id),
+    ]
+    for label, value in facts:
+        if value:
+            console.print(f"[bold]{label:>10}[/bold]  {escape(value)}")
+    console.print()
+    for paragraph in a.text.split("\n"):
+        if paragraph.strip():
+            console.print(escape(paragraph.strip()))
+            console.print()
+    if a.removed:
+        console.rule(f"page furniture removed ({len(a.removed)} blocks)", style="dim")
+        for r in a.removed:
+            snippet = r.span.text.strip().replace("\n", " / ")
+            snippet = snippet if len(snippet) <= 100 else snippet[:97] + "..."
+            console.print(f"[dim]- {escape(r.reason)}: {escape(snippet)}[/dim]")

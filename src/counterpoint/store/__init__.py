@@ -1,0 +1,6 @@
+"""Persistence: every stage's output in one SQLite file (the default store)."""
+
+from counterpoint.store.export import export_articles
+from counterpoint.store.sqlite import Store, StoreError
+
+__all__ = ["Store", "StoreError", "export_articles"]

@@ -1,0 +1,189 @@
+"""The embedded SQLite store.
+
+One transaction per document: a crash or a kill leaves every document
+either fully stored (raw bytes, article, removals) or absent, and a re-run
+stores only what is missing. Documents are keyed by content hash, so
+re-ingesting the same bytes is a no-op.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal
+
+from counterpoint import __version__
+from counterpoint.model import Article, Document, Removal, Span
+from counterpoint.store.schema import MIGRATIONS, SCHEMA_VERSION
+
+Outcome = Literal["added", "new_version", "unchanged"]
+
+
+class StoreError(Exception):
+    """The database cannot be used (wrong file, newer schema, locked)."""
+
+
+class Store:
+    """A counterpoint database file. Use as a context manager, or call `close()`."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        try:
+            self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA journal_mode = WAL")
+            self.db.execute("PRAGMA foreign_keys = ON")
+            self.db.execute("PRAGMA synchronous = NORMAL")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: not a usable counterpoint database ({exc})") from None
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- schema -------------------------------------------------------------
+
+    @property
+    def schema_version(self) -> int:
+        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+
+    def _migrate(self) -> None:
+        current = self.schema_version
+        if current > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: schema version {current} is newer than this counterpoint ({SCHEMA_VERSION}); upgrade"
+            )
+        for version in range(current, SCHEMA_VERSION):
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                if self.schema_version == version:  # another process may have migrated meanwhile
+                    for statement in _split_sql(MIGRATIONS[version]):
+                        self.db.execute(statement)
+                    self.db.execute(f"PRAGMA user_version = {version + 1}")
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+
+    # -- writing ------------------------------------------------------------
+
+    def has_document(self, doc_id: str) -> bool:
+        return self.db.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone() is not None
+
+    def add(self, doc: Document, article: Article) -> Outcome:
+        """Store a document with its article, atomically; a known document is left as it is."""
+        now = _now()
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            if self.has_document(doc.id):
+                self.db.execute("COMMIT")
+                return "unchanged"
+            self.db.execute(
+                "INSERT INTO documents (id, kind, source, url, fetched, encoding, title, outlet, authors, published,"
+                " size, raw, ingested) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (doc.id, doc.kind, doc.source, doc.url, doc.fetched, doc.encoding, doc.title, doc.outlet,
+                 json.dumps(doc.authors), doc.published, len(doc.raw), doc.raw, now),
+            )
+            key = article.url or f"doc:{doc.id}"
+            version = self.db.execute("SELECT coalesce(max(version), 0) + 1 FROM articles WHERE key = ?",
+                                      (key,)).fetchone()[0]
+            self._insert_article(article, key, version, now)
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        return "added" if version == 1 else "new_version"
+
+    def replace_article(self, article: Article) -> None:
+        """Re-extraction: the document's article is rewritten in place, keeping its version."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            row = self.db.execute("SELECT key, version FROM articles WHERE id = ?", (article.id,)).fetchone()
+            self.db.execute("DELETE FROM removals WHERE article_id = ?", (article.id,))
+            self.db.execute("DELETE FROM articles WHERE id = ?", (article.id,))
+            key, version = (row["key"], row["version"]) if row else (article.url or f"doc:{article.id}", 1)
+            self._insert_article(article, key, version, _now())
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+
+    def _insert_article(self, a: Article, key: str, version: int, now: str) -> None:
+        self.db.execute(
+            "INSERT INTO articles (id, key, version, title, outlet, authors, published, lang, url, source, text,"
+            " source_text, extracted, extractor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (a.id, key, version, a.title, a.outlet, json.dumps(a.authors, ensure_ascii=False), a.published, a.lang,
+             a.url, a.source, a.text, a.source_text, now, f"counterpoint {__version__}"),
+        )
+        self.db.executemany(
+            'INSERT INTO removals (article_id, start, "end", text, reason) VALUES (?, ?, ?, ?, ?)',
+            [(a.id, r.span.start, r.span.end, r.span.text, r.reason) for r in a.removed],
+        )
+
+    def log_error(self, source: str, problem: str) -> None:
+        self.db.execute("INSERT INTO errors (source, problem, at) VALUES (?, ?, ?)", (source, problem, _now()))
+
+    # -- reading ------------------------------------------------------------
+
+    def article(self, ref: str) -> Article | None:
+        """An article by id (a unique prefix will do), URL or source path; the latest version."""
+        row = self.db.execute(
+            "SELECT * FROM latest_articles WHERE url = ? OR source = ? ORDER BY version DESC LIMIT 1", (ref, ref)
+        ).fetchone()
+        if row is None and len(ref) >= 4 and all(c in "0123456789abcdef" for c in ref.lower()):
+            rows = self.db.execute("SELECT * FROM articles WHERE id LIKE ? LIMIT 2", (ref.lower() + "%",)).fetchall()
+            row = rows[0] if len(rows) == 1 else None
+        return self._article(row) if row else None
+
+    def articles(self, all_versions: bool = False) -> Iterator[Article]:
+        table = "articles" if all_versions else "latest_articles"
+        for row in self.db.execute(f"SELECT * FROM {table} ORDER BY published, id"):
+            yield self._article(row)
+
+    def documents(self) -> Iterator[Document]:
+        for row in self.db.execute("SELECT * FROM documents ORDER BY ingested, id"):
+            yield Document(
+                raw=row["raw"], kind=row["kind"], source=row["source"], url=row["url"], fetched=row["fetched"],
+                encoding=row["encoding"], title=row["title"], outlet=row["outlet"],
+                authors=json.loads(row["authors"]), published=row["published"],
+            )
+
+    def count(self, table: str) -> int:
+        if table not in {"documents", "articles", "removals", "errors", "latest_articles"}:
+            raise ValueError(f"unknown table {table!r}")
+        return int(self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+    def version_of(self, article_id: str) -> int | None:
+        row = self.db.execute("SELECT version FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return int(row[0]) if row else None
+
+    def _article(self, row: sqlite3.Row) -> Article:
+        removed = [
+            Removal(Span(r["start"], r["end"], r["text"]), r["reason"])
+            for r in self.db.execute(
+                'SELECT start, "end", text, reason FROM removals WHERE article_id = ? ORDER BY start', (row["id"],)
+            )
+        ]
+        return Article(
+            id=row["id"], text=row["text"], title=row["title"], outlet=row["outlet"],
+            authors=json.loads(row["authors"]), published=row["published"], lang=row["lang"], url=row["url"],
+            source=row["source"], source_text=row["source_text"], removed=removed,
+        )
+
+
+def _split_sql(script: str) -> list[str]:
+    """Statements of a migration script (ours: no semicolons inside literals)."""
+    return [s.strip() for s in script.split(";") if s.strip() and not s.strip().startswith("--")]
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
