@@ -15,8 +15,8 @@ from counterpoint.extract.body import extract_body
 from counterpoint.extract.decode import decode
 from counterpoint.extract.furniture import clean_text
 from counterpoint.extract.language import detect_language
-from counterpoint.extract.metadata import PageMetadata, outlet_from_url, read_metadata
-from counterpoint.model import Article, Document
+from counterpoint.extract.metadata import PageMetadata, date_from_dateline, outlet_from_url, read_metadata
+from counterpoint.model import Article, Document, Removal
 
 __all__ = ["extract", "extract_html", "outlet_from_url"]
 
@@ -83,10 +83,18 @@ def _article(doc: Document, source_text: str, meta: PageMetadata) -> Article:
         title=meta.title or doc.title,
         outlet=meta.outlet or doc.outlet or outlet_from_url(url),
         authors=meta.authors or list(doc.authors),
-        published=meta.published or doc.published,
+        published=meta.published or doc.published or _dateline(removed),
         lang=detect_language(text, meta.lang),
         url=url,
         source=doc.source,
         source_text=source_text,
         removed=removed,
     )
+
+
+def _dateline(removed: list[Removal]) -> str | None:
+    """A page's only date is sometimes the time stamp scraped into its text."""
+    for r in removed:
+        if r.reason == "dateline" and (found := date_from_dateline(r.span.text)):
+            return found
+    return None

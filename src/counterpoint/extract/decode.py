@@ -18,6 +18,10 @@ from counterpoint.errors import InputError
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _GZIP_MAGIC = b"\x1f\x8b"
+_LATIN_GUESSES = {
+    "latin_1", "iso8859_2", "iso8859_3", "iso8859_4", "iso8859_9", "iso8859_10", "iso8859_13", "iso8859_14",
+    "iso8859_15", "iso8859_16", "cp1250", "cp1252", "cp1254", "cp1257", "mac_roman", "mac_latin2", "cp850", "cp437",
+}
 
 
 def looks_binary(raw: bytes) -> bool:
@@ -62,4 +66,8 @@ def decode(raw: bytes, source: str, declared: str | None = None) -> str:
                 continue
     best = from_bytes(raw[:200_000]).best()
     encoding = best.encoding if best else "cp1252"
+    if encoding in _LATIN_GUESSES:
+        # Detectors confuse the Latin single-byte code pages on short texts;
+        # windows-1252 is what browsers assume for undeclared pages (WHATWG).
+        encoding = "cp1252"
     return raw.decode(encoding, errors="replace")

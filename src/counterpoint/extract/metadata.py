@@ -183,3 +183,28 @@ def _first(*values: str | None) -> str | None:
 
 def _clean(value: str | None) -> str | None:
     return " ".join(value.split()) if value else None
+
+
+_LETTER_DIGIT = re.compile(r"(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])")
+
+
+def date_from_dateline(line: str) -> str | None:
+    """The datetime in a scraped time stamp such as '20:32 GMT04 August 2020'.
+
+    Day-first, as such stamps are written outside the US; a line that holds
+    no full date (day, month and year) gives None rather than a guess.
+    """
+    import warnings
+
+    from dateutil import parser
+
+    spaced = _LETTER_DIGIT.sub(" ", line.strip())
+    if not re.search(r"\b(19|20)\d\d\b", spaced):
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # unknown zone names ("ET") are dropped, not fatal
+        try:
+            parsed = parser.parse(spaced, fuzzy=True, dayfirst=True)
+        except (ValueError, OverflowError):
+            return None
+    return parsed.isoformat()
