@@ -20,9 +20,6 @@ from counterpoint.model import Article, Document, Removal
 
 __all__ = ["extract", "extract_html", "outlet_from_url"]
 
-MAX_HTML_DEPTH = 2000  # deeper trees are not pages but attacks or broken generators
-
-
 def extract(doc: Document) -> Article:
     """Clean text and metadata of one document."""
     if doc.kind == "html":
@@ -36,40 +33,33 @@ def extract(doc: Document) -> Article:
 
 def extract_html(html: str, doc: Document) -> Article:
     """Extract an HTML page already decoded to text."""
-    tree = _parse(html, doc.source)
+    tree, truncated = _parse(html, doc.source)
     meta = read_metadata(tree, doc.url)
     try:
         body = extract_body(tree, meta.url or doc.url)
     except RecursionError:
         raise InputError(doc.source, "HTML nested too deeply to extract") from None
     if not body.strip():
+        if truncated:
+            raise InputError(doc.source, f"HTML nested more than {MAX_HTML_DEPTH} levels deep, no article text above that")
         raise InputError(doc.source, "no article text found in the page")
     return _article(doc, body, meta)
 
 
-def _parse(html: str, source: str) -> HtmlElement:
+MAX_HTML_DEPTH = 255  # libxml2 stops parsing below this depth; real pages stay far above it
+_PARSER = HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=False)
+
+
+def _parse(html: str, source: str) -> tuple[HtmlElement, bool]:
+    """The page's tree, and whether the parser cut it off at its depth limit."""
     if "<" not in html:
         raise InputError(source, "not HTML (no tags); give it a .txt name to read it as plain text")
     try:
         tree = document_fromstring(html.encode("utf-8"), parser=_PARSER)
     except (etree.ParserError, ValueError) as exc:
         raise InputError(source, f"could not parse HTML ({exc})") from None
-    if _depth_exceeds(tree, MAX_HTML_DEPTH):
-        raise InputError(source, f"HTML nested more than {MAX_HTML_DEPTH} levels deep")
-    return tree
-
-
-_PARSER = HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=False)
-
-
-def _depth_exceeds(tree: HtmlElement, limit: int) -> bool:
-    stack = [(tree, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > limit:
-            return True
-        stack.extend((child, depth + 1) for child in node)
-    return False
+    truncated = any("Excessive depth" in e.message for e in _PARSER.error_log)
+    return tree, truncated
 
 
 def _article(doc: Document, source_text: str, meta: PageMetadata) -> Article:
