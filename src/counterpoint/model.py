@@ -71,9 +71,10 @@ class Document:
 
     `kind` says how to read `raw`: an HTML page, plain text, or an article
     that arrived already extracted (a JSONL record, a feed entry with full
-    text). The hints are what the source itself told us (a feed's title,
-    a JSONL record's outlet, `--outlet`); extraction prefers the page's own
-    metadata and falls back to them.
+    text). The hints are what the source told us (a feed entry's title, a
+    JSONL record's fields); extraction prefers the page's own metadata and
+    falls back to them, except `outlet`, which is set only by the user
+    (`--outlet`, a file name, a JSONL record) and so wins.
     """
 
     raw: bytes

@@ -31,6 +31,8 @@ FULL_TEXT_MIN_CHARS = 1000
 Fetch = Callable[[str], Iterator[Document | InputError]]
 
 _TAG = re.compile(r"<[^>]*>")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
+_EMAIL_AND_NAME = re.compile(r"^[^@\s()]+@[^@\s()]+\s*\((.+)\)$")
 
 
 @dataclass(slots=True)
@@ -57,13 +59,16 @@ def read_feed(
     the feed came from after redirects, for resolving relative links; it
     defaults to `source` when that is a URL.
     """
+    if not raw.strip():
+        yield InputError(source, "empty, not a feed")
+        return
     if base is None and source.startswith(("http://", "https://")):
         base = source
-    # A stream, not bytes: feedparser treats a bytes argument as a file name
-    # first, and a feed that happens to be a short path would read that file.
     # feedparser reads the encoding from these headers when it has any; application/xml
     # lets the feed's own XML declaration decide, as it would for a file.
     headers = {"content-type": "application/xml", "content-location": base} if base else None
+    # A stream, not bytes: feedparser treats a bytes argument as a file name
+    # first, and a feed that happens to be a short path would read that file.
     parsed = feedparser.parse(io.BytesIO(raw), response_headers=headers)
     entries = parsed.get("entries") or []
     if not entries:
@@ -74,22 +79,23 @@ def read_feed(
         else:
             yield InputError(source, "feed has no entries")
         return
-    feed_title = _clean(parsed.get("feed", {}).get("title"))
     for n, entry in enumerate(entries, 1):
-        yield from _read_entry(entry, n, source, options, fetch, feed_title)
+        yield from _read_entry(entry, n, source, options, fetch)
 
 
 def _read_entry(
-    entry: Any, n: int, source: str, options: IngestOptions, fetch: Fetch | None, feed_title: str | None
+    entry: Any, n: int, source: str, options: IngestOptions, fetch: Fetch | None
 ) -> Iterator[Document | InputError]:
     where = f"{source}#{n}"
     hints = _Hints(
         title=_clean(entry.get("title")),
-        outlet=options.outlet or feed_title,
+        outlet=options.outlet,  # the user's name only: a feed title ("X - World") is not an outlet name
         authors=_authors(entry),
         published=_published(entry),
     )
     link = _clean(entry.get("link"))
+    if link and not link.startswith(("http://", "https://")):
+        link = None  # an Atom id like "urn:uuid:..." that feedparser offers as the link, or an unresolved path
     full = _full_text(entry)
     if link and fetch is not None and options.fetch_links:
         results = list(fetch(link))
@@ -151,10 +157,17 @@ def _fill(doc: Document, hints: _Hints) -> None:
 
 
 def _authors(entry: Any) -> list[str]:
+    """Names only: later stages match authors against people, and an address is not a name."""
+    raw = _clean(entry.get("author")) or ""
+    # RSS's "desk@paper.example (Jane Doe)": feedparser's own split of this
+    # breaks on long top-level domains, so read the name from the brackets.
+    bracketed = _EMAIL_AND_NAME.match(raw)
+    if bracketed:
+        return [bracketed.group(1).strip()]
     names = [_clean(a.get("name")) for a in entry.get("authors") or [] if isinstance(a, dict)]
-    found = [name for name in names if name]
-    if not found and _clean(entry.get("author")):
-        found = [_clean(entry.get("author")) or ""]
+    found = [name for name in names if name and not _EMAIL.match(name)]
+    if not found and raw and not _EMAIL.match(raw):
+        found = [raw]
     return list(dict.fromkeys(found))
 
 
@@ -176,4 +189,6 @@ def _clean(value: Any) -> str | None:
 
 
 def _one_line(exc: Any) -> str:
-    return " ".join(str(exc).split()) if exc else "unknown error"
+    # "<unknown>:2:0: syntax error": the position is feedparser's, after its own rewriting, so drop it.
+    text = re.sub(r"^<unknown>:\d+:\d+:\s*", "", " ".join(str(exc).split())) if exc else ""
+    return text or "unknown error"

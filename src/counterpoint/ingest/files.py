@@ -36,13 +36,13 @@ def read_bytes(path: Path, options: IngestOptions) -> bytes:
     except OSError as exc:
         raise InputError(source, f"cannot read file ({exc.strerror or exc})") from None
     if size > options.max_bytes:
-        raise InputError(source, f"file too large ({_mb(size)} > limit {_mb(options.max_bytes)})")
+        raise InputError(source, f"file too large ({format_size(size)} > limit {format_size(options.max_bytes)})")
     try:
         if path.name.lower().endswith(".gz"):
             with gzip.open(path, "rb") as fh:
                 data = fh.read(options.max_bytes + 1)
             if len(data) > options.max_bytes:
-                raise InputError(source, f"decompressed size over the limit of {_mb(options.max_bytes)}")
+                raise InputError(source, f"decompressed size over the limit of {format_size(options.max_bytes)}")
             return data
         return path.read_bytes()
     except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
@@ -80,7 +80,7 @@ def read_file(path: Path, options: IngestOptions) -> Iterator[Document | InputEr
 def read_stdin(options: IngestOptions) -> Iterator[Document | InputError]:
     raw = sys.stdin.buffer.read(options.max_bytes + 1)
     if len(raw) > options.max_bytes:
-        yield InputError("stdin", f"input over the limit of {_mb(options.max_bytes)}")
+        yield InputError("stdin", f"input over the limit of {format_size(options.max_bytes)}")
         return
     if raw.lstrip().startswith(b"{"):
         yield from read_jsonl_lines(raw.decode("utf-8", "replace").splitlines(), "stdin", options)
@@ -130,5 +130,5 @@ def read_jsonl_lines(lines: list[str], source: str, options: IngestOptions) -> I
         )
 
 
-def _mb(n: int) -> str:
+def format_size(n: int) -> str:
     return f"{n / 1024 / 1024:.0f} MB" if n >= 1024 * 1024 else f"{n} bytes"

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from counterpoint import __version__
 
-USER_AGENT = f"counterpoint/{__version__} (+https://github.com/counterpoint-news/counterpoint; news comparison research tool)"
+USER_AGENT = f"counterpoint/{__version__} (news comparison research tool)"
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,7 @@ import httpx
 
 from counterpoint.errors import InputError
 from counterpoint.ingest.feeds import read_feed
-from counterpoint.ingest.files import _mb, sniff_kind
+from counterpoint.ingest.files import format_size, sniff_kind
 from counterpoint.ingest.options import IngestOptions
 from counterpoint.model import ContentKind, Document
 
@@ -75,7 +75,14 @@ def fetch_url(url: str, options: IngestOptions) -> Iterator[Document | InputErro
 
 
 class _Problem(Exception):
-    """Why one request failed; `fetch` turns it into an InputError naming the URL the user gave."""
+    """Why one request failed; `fetch` turns it into an InputError naming the URL the user gave.
+
+    `unreachable` marks a host that did not answer at all, as opposed to one that answered badly.
+    """
+
+    def __init__(self, message: str, *, unreachable: bool = False) -> None:
+        super().__init__(message)
+        self.unreachable = unreachable
 
 
 @dataclass(slots=True)
@@ -137,6 +144,10 @@ class Fetcher:
         except _Problem as problem:
             yield InputError(url, str(problem))
             return
+        except (httpx.InvalidURL, httpx.StreamError, ValueError, OSError) as exc:
+            # What httpx lets through on a malformed URL or response: still a bad input, not a crash.
+            yield InputError(url, f"{type(exc).__name__} ({_one_line(exc)})")
+            return
         if not 200 <= response.status < 300:
             yield InputError(url, _status_text(response))
             return
@@ -181,7 +192,10 @@ class Fetcher:
             location = response.location
             if not location:
                 raise _Problem(f"HTTP {response.status} {response.reason} without a Location header")
-            current = str(target.join(location))
+            try:
+                current = str(target.join(location))
+            except httpx.InvalidURL as exc:
+                raise _Problem(f"redirects to an invalid URL ({_one_line(exc)})") from None
         raise _Problem(f"too many redirects (more than {MAX_REDIRECTS})")
 
     def _parse(self, url: str, *, redirected: bool) -> httpx.URL:
@@ -210,19 +224,20 @@ class Fetcher:
         port = target.port or (443 if target.scheme == "https" else 80)
         try:
             infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        except (socket.gaierror, UnicodeError, OSError) as exc:
-            where = f"redirects to {host}, which " if redirected else ""
-            raise _Problem(f"{where}cannot resolve host {host} ({_one_line(exc)})") from None
+        except (UnicodeError, OSError) as exc:  # socket.gaierror is an OSError
+            said = f"redirects to {host}, which does not resolve" if redirected else f"cannot resolve host {host}"
+            raise _Problem(f"{said} ({_one_line(exc)})") from None
         for info in infos:
             ip = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
             if self._address_allowed(ip):
                 continue
             kind = private_kind(ip) or "non-public"
-            literal = _is_ip_literal(host)
-            if redirected:
-                said = f"redirects to a {kind} address {ip}" if literal else f"redirects to {host}, a {kind} address {ip}"
+            if _is_ip_literal(host):
+                said = f"redirects to a {kind} address {ip}" if redirected else f"{ip} is a {kind} address"
+            elif redirected:
+                said = f"redirects to {host}, a {kind} address {ip}"
             else:
-                said = f"{ip} is a {kind} address" if literal else f"{host} resolves to a {kind} address {ip}"
+                said = f"{host} resolves to a {kind} address {ip}"
             raise _Problem(f"refused: {said} (use --allow-private to allow)")
 
     def _check_robots(self, target: httpx.URL) -> None:
@@ -247,13 +262,18 @@ class Fetcher:
         try:
             response = self._get(url, ROBOTS_MAX_BYTES, robots=False, truncate=True)
         except _Problem as problem:
+            if problem.unreachable:
+                # The page is on the same host and would fail the same way; say so plainly,
+                # and once per host rather than once per timeout per link.
+                return str(problem)
             return f"cannot read {url} ({problem}), so not fetching (use --ignore-robots to fetch anyway)"
         if 400 <= response.status < 500:
             rules.allow_all = True
         elif 200 <= response.status < 300:
             rules.parse(response.body.decode("utf-8", "replace").splitlines())
         else:
-            return f"cannot read {url} ({_status_text(response)}), so not fetching (use --ignore-robots to fetch anyway)"
+            problem = _status_text(response)
+            return f"cannot read {url} ({problem}), so not fetching (use --ignore-robots to fetch anyway)"
         return rules
 
     def _request(self, target: httpx.URL, limit: int, *, truncate: bool) -> _Response:
@@ -272,7 +292,8 @@ class Fetcher:
                     return result
                 declared = r.headers.get("content-length", "")
                 if declared.isdigit() and int(declared) > limit and not truncate:
-                    raise _Problem(f"response too large ({_mb(int(declared))}, over the limit of {_mb(limit)})")
+                    size_text = format_size(int(declared))
+                    raise _Problem(f"response too large ({size_text}, over the limit of {format_size(limit)})")
                 chunks: list[bytes] = []
                 size = 0
                 for chunk in r.iter_bytes():
@@ -281,15 +302,15 @@ class Fetcher:
                     if size > limit:
                         if truncate:
                             break
-                        raise _Problem(f"response over the limit of {_mb(limit)}")
+                        raise _Problem(f"response over the limit of {format_size(limit)}")
                     if time.monotonic() > deadline:
                         raise httpx.ReadTimeout("deadline passed")
                 result.body = b"".join(chunks)[:limit]
                 return result
         except httpx.TimeoutException:
-            raise _Problem(f"timed out after {timeout:g} s") from None
+            raise _Problem(f"timed out after {timeout:g} s", unreachable=True) from None
         except httpx.ConnectError as exc:
-            raise _Problem(f"cannot connect ({_one_line(exc)})") from None
+            raise _Problem(f"cannot connect ({_one_line(exc)})", unreachable=True) from None
         except httpx.HTTPError as exc:
             raise _Problem(f"{type(exc).__name__} ({_one_line(exc)})") from None
 
@@ -325,4 +346,5 @@ def _is_ip_literal(host: str) -> bool:
 
 
 def _one_line(exc: BaseException) -> str:
-    return " ".join(str(exc).split()) or type(exc).__name__
+    text = re.sub(r"^\[Errno -?\d+\] ", "", " ".join(str(exc).split()))  # the number helps nobody
+    return text or type(exc).__name__
