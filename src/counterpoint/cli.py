@@ -75,7 +75,9 @@ def main() -> None:
 @db_option
 @workers_option
 @_ingest_options
-def ingest(sources, db, workers, url_lists, outlet, allow_private, ignore_robots, timeout, max_mb) -> None:
+@click.option("--no-analyse", is_flag=True, help="Store the articles only; find statements later with 'analyse'.")
+def ingest(sources, db, workers, url_lists, outlet, allow_private, ignore_robots, timeout, max_mb,
+           no_analyse) -> None:
     """Read documents, extract them, and store them in the database.
 
     SOURCES are files, folders (searched recursively), http(s) URLs of pages
@@ -115,10 +117,13 @@ def ingest(sources, db, workers, url_lists, outlet, allow_private, ignore_robots
                 store.log_error(result.error.source, result.error.problem)
             else:
                 counts[store.add(result.document, result.article)] += 1
+        analysed, not_analysed = (0, []) if no_analyse else _analyse_stored(store, workers)
     click.echo(
         f"{counts['added']} added, {counts['new_version']} new versions, {counts['unchanged']} already stored,"
-        f" {len(errors)} failed  ->  {db}", err=True,
+        f" {len(errors)} failed; {analysed} analysed  ->  {db}", err=True,
     )
+    for err in not_analysed:
+        click.echo(f"  not analysed: {err}", err=True)
     _report_errors(errors)
 
 
@@ -167,6 +172,63 @@ def extract(sources, manifest, workers, url_lists, outlet, allow_private, ignore
             continue
         out.write(json.dumps({**_article_record(result.article), "seconds": round(result.seconds, 6)},
                              ensure_ascii=False) + "\n")
+    _report_errors(errors)
+
+
+@main.command()
+@click.option("--input", "-i", "infile", type=click.File("r"), default="-", show_default="stdin",
+              help='JSON lines with at least {"id", "text"}.')
+@workers_option
+def statements(infile, workers) -> None:
+    """Find who said what in texts: one JSON line of statements per input line.
+
+    Reads JSON lines {"id", "text", ...} and prints each with "statements"
+    added: direct, indirect and mixed quotes, each with content, cue and
+    source as {"start", "end", "text"} character offsets into the given text
+    (a list of spans for a split quote), the resolved speaker, the addressee,
+    the sourcing chain ("via", outermost first), nested relations marked
+    "nested": true with their "parent", and the markers hedged, denial,
+    confirmation and cue_connotation. A text that cannot be analysed (empty,
+    not English) gets "statements": [] and an "error".
+
+    \b
+    Example:
+      echo '{"id": 1, "text": "Peskov said the report was not true."}' | counterpoint statements
+    """
+    from counterpoint.analyse import analyse_many
+
+    records = list(_json_records(infile))
+    good = [r for r in records if "error" not in r]
+    items = ((str(r.get("text") or ""), f"input {r.get('id')!r}", r.get("lang")) for r in good)
+    results = _progress(analyse_many(items, workers=workers), "Analysing")
+    for record in records:
+        if "error" in record:
+            record = {**record, "statements": []}
+        else:
+            result = next(results)
+            if isinstance(result, InputError):
+                record = {**record, "statements": [], "error": str(result)}
+            else:
+                record = {**record, "statements": [st.to_dict() for st in result.statements],
+                          "speakers": [sp.to_dict() for sp in result.speakers]}
+        click.echo(json.dumps({**record, "schema_version": SCHEMA_VERSION}, ensure_ascii=False))
+
+
+@main.command()
+@db_option
+@workers_option
+@click.option("--all", "redo", is_flag=True, help="Analyse every article again, not only the new ones.")
+def analyse(db, workers, redo) -> None:
+    """Find the statements in stored articles that have not been analysed yet."""
+    from counterpoint.store import Store, StoreError
+
+    try:
+        store = Store(db)
+    except StoreError as exc:
+        _fail(str(exc))
+    with store:
+        n, errors = _analyse_stored(store, workers, redo)
+    click.echo(f"{n} articles analysed, {len(errors)} not analysed", err=True)
     _report_errors(errors)
 
 
@@ -258,6 +320,46 @@ def reextract(db, workers) -> None:
 # -- helpers ---------------------------------------------------------------
 
 
+def _analyse_stored(store, workers: int, redo: bool = False) -> tuple[int, list[InputError]]:
+    """Analyse stored articles (those without an analysis, or all), saving each as it is done."""
+    from counterpoint.analyse import analyse_many
+    from counterpoint.models import ModelMissing
+
+    articles = list(store.articles()) if redo else list(store.unanalysed())
+    if not articles:
+        return 0, []
+    items = ((a.text, a.source or a.id, a.lang) for a in articles)
+    errors: list[InputError] = []
+    n = 0
+    try:
+        for article, result in zip(articles, _progress(analyse_many(items, workers=workers), "Analysing"),
+                                   strict=True):
+            if isinstance(result, InputError):
+                errors.append(result)
+            else:
+                store.save_analysis(article.id, result)
+                n += 1
+    except ModelMissing as exc:
+        _fail(str(exc))
+    return n, errors
+
+
+def _json_records(fh, what: str = "input") -> Iterator[dict]:
+    """JSON objects from lines; a bad line becomes a record with an 'error', so output stays line for line."""
+    for n, line in enumerate(fh, 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except ValueError as exc:
+            yield {"id": None, "error": f"{what} line {n}: not valid JSON ({exc.msg})"}
+            continue
+        if not isinstance(record, dict):
+            yield {"id": None, "error": f"{what} line {n}: a JSON line must be an object"}
+            continue
+        yield record
+
+
 def _article_record(a: Article) -> dict:
     d = a.to_dict()
     d.pop("source_text")
@@ -266,19 +368,11 @@ def _article_record(a: Article) -> dict:
 
 
 def _manifest_entries(fh) -> Iterator[dict]:
-    for n, line in enumerate(fh, 1):
-        if not line.strip():
-            continue
-        try:
-            entry = json.loads(line)
-        except ValueError as exc:
-            yield {"id": None, "error": f"manifest line {n}: not valid JSON ({exc.msg})"}
-            continue
-        if not isinstance(entry, dict) or not entry.get("path"):
-            ident = entry.get("id") if isinstance(entry, dict) else None
-            yield {"id": ident, "error": f"manifest line {n}: needs a 'path'"}
-            continue
-        yield entry
+    for n, entry in enumerate(_json_records(fh, "manifest"), 1):
+        if "error" not in entry and not entry.get("path"):
+            yield {"id": entry.get("id"), "error": f"manifest line {n}: needs a 'path'"}
+        else:
+            yield entry
 
 
 def _collect_errors(items: Iterable[Document | InputError], errors: list[InputError], store=None) -> Iterator[Document]:

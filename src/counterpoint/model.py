@@ -108,10 +108,12 @@ class Article:
     source: str | None = None
     source_text: str = ""  # the text before furniture cleaning
     removed: list[Removal] = field(default_factory=list)
+    analysis: Analysis | None = None  # filled by the analyse stage
 
     def to_dict(self) -> dict[str, Any]:
         d = {f.name: getattr(self, f.name) for f in fields(self)}
         d["removed"] = [r.to_dict() for r in self.removed]
+        d["analysis"] = self.analysis.to_dict() if self.analysis else None
         return d
 
     @classmethod
@@ -120,41 +122,168 @@ class Article:
         kw = {k: v for k, v in d.items() if k in known}
         kw["removed"] = [Removal.from_dict(r) for r in d.get("removed") or []]
         kw["authors"] = list(d.get("authors") or [])
+        kw["analysis"] = Analysis.from_dict(d["analysis"]) if d.get("analysis") else None
         return cls(**kw)
 
 
-# The later stages' types. They are declared here now so that the store and
-# the JSON schema have one place to grow from.
+# -- analysis: who said what ------------------------------------------------
 
 SpeakerKind = Literal["person", "organisation", "anonymous"]
 StatementKind = Literal["direct", "indirect", "mixed"]
 FindingType = Literal["corroborated", "disputed", "contradicted", "single_sourced", "omitted", "framing"]
 
 
+def spans_to_json(spans: list[Span] | None) -> dict[str, Any] | list[dict[str, Any]] | None:
+    """One span as an object, a discontinuous role as a list of them (the stage contract)."""
+    if spans is None:
+        return None
+    return spans[0].to_dict() if len(spans) == 1 else [s.to_dict() for s in spans]
+
+
+def spans_from_json(value: Any) -> list[Span] | None:
+    if value is None:
+        return None
+    return [Span.from_dict(v) for v in value] if isinstance(value, list) else [Span.from_dict(value)]
+
+
+@dataclass(slots=True)
+class Entity:
+    """A named entity as spaCy found it (PERSON, ORG, GPE, DATE, MONEY...)."""
+
+    span: Span
+    label: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.span.to_dict(), "label": self.label}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Entity:
+        return cls(Span.from_dict(d), str(d["label"]))
+
+
 @dataclass(slots=True)
 class Speaker:
+    """One speaker of an article, with every mention of them merged.
+
+    "Kremlin spokesman Dmitry Peskov", "Peskov" and "he" are one Speaker,
+    named "Dmitry Peskov" with the role "Kremlin spokesman". `key` is the
+    same for the same person across articles ("spokesman"/"spokesperson"
+    variants and titles ignored), so later stages can match speakers
+    between outlets.
+    """
+
     name: str
     role: str | None = None
     kind: SpeakerKind = "person"
+    key: str = ""
     mentions: list[Span] = field(default_factory=list)
+
+    def ref(self) -> dict[str, Any]:
+        """How a statement names its speaker."""
+        return {"name": self.name, "role": self.role, "kind": self.kind, "key": self.key}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.ref(), "mentions": [m.to_dict() for m in self.mentions]}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Speaker:
+        return cls(name=d["name"], role=d.get("role"), kind=d.get("kind", "person"), key=d.get("key", ""),
+                   mentions=[Span.from_dict(m) for m in d.get("mentions") or []])
+
+
+@dataclass(slots=True)
+class Via:
+    """One link of a sourcing chain: "NBC News" in "according to officials cited by NBC News"."""
+
+    name: str
+    kind: SpeakerKind
+    span: Span | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "kind": self.kind, "span": self.span.to_dict() if self.span else None}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Via:
+        return cls(d["name"], d.get("kind", "person"), Span.from_dict(d["span"]) if d.get("span") else None)
 
 
 @dataclass(slots=True)
 class Statement:
+    """A reported statement: who (source, speaker) said (cue) what (content), as evidence spans.
+
+    `via` is the chain of sourcing outside the speaker, outermost first,
+    the outlet itself not included: for "NBC, citing officials, reported
+    that Trump said X" the statement "X" has speaker Trump and via
+    [NBC News, officials]. `nested` marks a relation inside another's
+    content, `parent` names that one.
+    """
+
     id: str
     kind: StatementKind
     content: list[Span]
     cue: list[Span]
-    source: list[Span] | None
+    source: list[Span] | None = None
     speaker: Speaker | None = None
     addressee: Span | None = None
-    via: list[Speaker] = field(default_factory=list)  # outermost first
+    via: list[Via] = field(default_factory=list)
     nested: bool = False
     parent: str | None = None
     hedged: bool = False
     denial: bool = False
     confirmation: bool = False
     cue_connotation: Literal["neutral", "loaded"] = "neutral"
+
+    @property
+    def content_text(self) -> str:
+        return " … ".join(s.text for s in self.content)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "kind": self.kind, "content": spans_to_json(self.content), "cue": spans_to_json(self.cue),
+            "source": spans_to_json(self.source), "speaker": self.speaker.ref() if self.speaker else None,
+            "addressee": self.addressee.to_dict() if self.addressee else None,
+            "via": [v.to_dict() for v in self.via], "nested": self.nested, "parent": self.parent,
+            "hedged": self.hedged, "denial": self.denial, "confirmation": self.confirmation,
+            "cue_connotation": self.cue_connotation,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Statement:
+        sp = d.get("speaker")
+        return cls(
+            id=d["id"], kind=d["kind"], content=spans_from_json(d["content"]) or [],
+            cue=spans_from_json(d.get("cue")) or [], source=spans_from_json(d.get("source")),
+            speaker=Speaker(sp["name"], sp.get("role"), sp.get("kind", "person"), sp.get("key", "")) if sp else None,
+            addressee=Span.from_dict(d["addressee"]) if d.get("addressee") else None,
+            via=[Via.from_dict(v) for v in d.get("via") or []], nested=bool(d.get("nested")),
+            parent=d.get("parent"), hedged=bool(d.get("hedged")), denial=bool(d.get("denial")),
+            confirmation=bool(d.get("confirmation")), cue_connotation=d.get("cue_connotation", "neutral"),
+        )
+
+
+@dataclass(slots=True)
+class Analysis:
+    """What the analyse stage adds to an article: its sentences, entities, speakers and statements."""
+
+    sentences: list[Span] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    speakers: list[Speaker] = field(default_factory=list)
+    statements: list[Statement] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "sentences": [s.to_dict() for s in self.sentences], "entities": [e.to_dict() for e in self.entities],
+            "speakers": [s.to_dict() for s in self.speakers], "statements": [s.to_dict() for s in self.statements],
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Analysis:
+        return cls(
+            sentences=[Span.from_dict(s) for s in d.get("sentences") or []],
+            entities=[Entity.from_dict(e) for e in d.get("entities") or []],
+            speakers=[Speaker.from_dict(s) for s in d.get("speakers") or []],
+            statements=[Statement.from_dict(s) for s in d.get("statements") or []],
+        )
 
 
 @dataclass(slots=True)

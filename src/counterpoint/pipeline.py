@@ -16,6 +16,7 @@ from counterpoint.errors import InputError
 from counterpoint.extract import extract
 from counterpoint.ingest import IngestOptions, read_sources
 from counterpoint.model import Article, Document
+from counterpoint.models.language import warm_up as detect_language_warm_up
 
 T = TypeVar("T")
 
@@ -47,6 +48,11 @@ def extract_many(docs: Iterable[Document], workers: int = 1) -> Iterator[Extract
     return ordered_map(extract_one, docs, workers)
 
 
+def warm_up() -> None:
+    """Load what extraction loads lazily, before any document's clock starts."""
+    detect_language_warm_up()
+
+
 def ordered_map(fn: Callable[..., T], items: Iterable, workers: int = 1, star: bool = False) -> Iterator[T]:
     """`map` in worker processes, results in input order, at most a small window in flight.
 
@@ -54,9 +60,10 @@ def ordered_map(fn: Callable[..., T], items: Iterable, workers: int = 1, star: b
     """
     call = (lambda item: fn(*item)) if star else fn
     if workers <= 1:
+        warm_up()
         yield from map(call, items)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=warm_up) as pool:
         window: deque[Future[T]] = deque()
         for item in items:
             window.append(pool.submit(fn, *item) if star else pool.submit(fn, item))

@@ -21,9 +21,9 @@ from counterpoint.errors import InputError
 from counterpoint.extract.body import extract_body
 from counterpoint.extract.decode import decode
 from counterpoint.extract.furniture import clean_text
-from counterpoint.extract.language import detect_language
 from counterpoint.extract.metadata import PageMetadata, date_from_dateline, outlet_from_url, read_metadata
 from counterpoint.model import Article, Document, Removal
+from counterpoint.models.language import detect_language
 
 __all__ = ["extract", "extract_html", "outlet_from_url"]
 

@@ -18,6 +18,7 @@ from counterpoint.errors import InputError
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _GZIP_MAGIC = b"\x1f\x8b"
+_CONTROL_BYTES = bytes([*range(0, 9), *range(14, 32)])
 _LATIN_GUESSES = {
     "latin_1", "iso8859_2", "iso8859_3", "iso8859_4", "iso8859_9", "iso8859_10", "iso8859_13", "iso8859_14",
     "iso8859_15", "iso8859_16", "cp1250", "cp1252", "cp1254", "cp1257", "mac_roman", "mac_latin2", "cp850", "cp437",
@@ -31,7 +32,7 @@ def looks_binary(raw: bytes) -> bool:
         return False
     if head.startswith(_GZIP_MAGIC) or b"\x00" in head:
         return True
-    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     return controls / len(head) > 0.05
 
 

@@ -153,12 +153,16 @@ def _iso(value: str | None) -> str | None:
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
+        import warnings
+
         from dateutil import parser
 
-        try:
-            parsed = parser.parse(value)
-        except (ValueError, OverflowError):
-            return None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # unknown zone names ("EST") are dropped, not fatal
+            try:
+                parsed = parser.parse(value)
+            except (ValueError, OverflowError):
+                return None
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         return parsed.date().isoformat()
     return parsed.isoformat()

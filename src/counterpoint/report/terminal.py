@@ -41,9 +41,39 @@ def print_article(a: Article, console: Console | None = None) -> None:
         if paragraph.strip():
             console.print(escape(paragraph.strip()))
             console.print()
+    if a.analysis is not None:
+        print_statements(a, console)
     if a.removed:
         console.rule(f"page furniture removed ({len(a.removed)} blocks)", style="dim")
         for r in a.removed:
             snippet = r.span.text.strip().replace("\n", " / ")
             snippet = snippet if len(snippet) <= 100 else snippet[:97] + "..."
             console.print(f"[dim]- {escape(r.reason)}: {escape(snippet)}[/dim]")
+
+
+def print_statements(a: Article, console: Console) -> None:
+    """Who said what in the article: one entry per statement, nested ones indented under their parent."""
+    statements = a.analysis.statements if a.analysis else []
+    console.rule(f"statements ({len(statements)})", style="dim")
+    if not statements:
+        console.print("[dim]No reported speech found.[/dim]")
+        return
+    for st in statements:
+        indent = "    " if st.nested else ""
+        who = st.speaker.name if st.speaker else "(no source)"
+        if st.speaker and st.speaker.role:
+            who += f", {st.speaker.role}"
+        flags = [f for f, on in (("hedged", st.hedged), ("denial", st.denial), ("confirms", st.confirmation),
+                                 ("loaded cue", st.cue_connotation == "loaded")) if on]
+        cue = " … ".join(c.text for c in st.cue)
+        head = f"{indent}[bold]{escape(who)}[/bold] [dim]{escape(cue)}[/dim] ({st.kind})"
+        if st.addressee:
+            head += f" [dim]to[/dim] {escape(st.addressee.text)}"
+        if flags:
+            head += "  [yellow]" + escape(", ".join(flags)) + "[/yellow]"
+        console.print(head)
+        if st.via:
+            console.print(f"{indent}  [dim]via {escape(' > '.join(v.name for v in st.via))}[/dim]")
+        content = st.content_text.replace("\n", " ")
+        content = content if len(content) <= 300 else content[:297] + "..."
+        console.print(f"{indent}  {escape(content)}")

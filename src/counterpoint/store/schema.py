@@ -62,6 +62,57 @@ MIGRATIONS: list[str] = [
         SELECT a.* FROM articles a
         WHERE a.version = (SELECT max(version) FROM articles b WHERE b.key = a.key);
     """,
+    # 2: the analysis of each article. `analyses.data` holds the full Analysis
+    # as JSON (exact spans: the source of truth); the flat tables beside it
+    # are for browsing and SQL.
+    """
+    CREATE TABLE analyses (
+        article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        analysed   TEXT NOT NULL,
+        analyser   TEXT NOT NULL,
+        data       TEXT NOT NULL
+    );
+    CREATE TABLE speakers (
+        article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        key        TEXT NOT NULL,           -- the same for the same speaker across articles
+        name       TEXT NOT NULL,
+        role       TEXT,
+        kind       TEXT NOT NULL,
+        mentions   INTEGER NOT NULL,
+        PRIMARY KEY (article_id, key)
+    );
+    CREATE TABLE statements (
+        article_id      TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        id              TEXT NOT NULL,
+        kind            TEXT NOT NULL,
+        speaker         TEXT,
+        speaker_role    TEXT,
+        speaker_key     TEXT,
+        source          TEXT,
+        cue             TEXT NOT NULL,
+        content         TEXT NOT NULL,
+        addressee       TEXT,
+        via             TEXT,              -- the chain, outermost first, joined with ' > '
+        nested          INTEGER NOT NULL,
+        parent          TEXT,
+        hedged          INTEGER NOT NULL,
+        denial          INTEGER NOT NULL,
+        confirmation    INTEGER NOT NULL,
+        cue_connotation TEXT NOT NULL,
+        content_start   INTEGER NOT NULL,
+        content_end     INTEGER NOT NULL,
+        PRIMARY KEY (article_id, id)
+    );
+    CREATE INDEX statements_speaker ON statements(speaker_key);
+    CREATE TABLE entities (
+        article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        start      INTEGER NOT NULL,
+        "end"      INTEGER NOT NULL,
+        text       TEXT NOT NULL,
+        label      TEXT NOT NULL
+    );
+    CREATE INDEX entities_article ON entities(article_id);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Literal
 
 from counterpoint import __version__
-from counterpoint.model import Article, Document, Removal, Span
+from counterpoint.model import Analysis, Article, Document, Removal, Span
 from counterpoint.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 Outcome = Literal["added", "new_version", "unchanged"]
@@ -129,6 +129,52 @@ class Store:
             [(a.id, r.span.start, r.span.end, r.span.text, r.reason) for r in a.removed],
         )
 
+    def save_analysis(self, article_id: str, analysis: Analysis) -> None:
+        """Store (or replace) an article's analysis, atomically."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            for table in ("analyses", "speakers", "statements", "entities"):
+                self.db.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
+            self.db.execute(
+                "INSERT INTO analyses (article_id, analysed, analyser, data) VALUES (?, ?, ?, ?)",
+                (article_id, _now(), f"counterpoint {__version__}", json.dumps(analysis.to_dict(), ensure_ascii=False)),
+            )
+            self.db.executemany(
+                "INSERT INTO speakers (article_id, key, name, role, kind, mentions) VALUES (?, ?, ?, ?, ?, ?)",
+                [(article_id, s.key, s.name, s.role, s.kind, len(s.mentions)) for s in analysis.speakers],
+            )
+            self.db.executemany(
+                "INSERT INTO statements (article_id, id, kind, speaker, speaker_role, speaker_key, source, cue,"
+                " content, addressee, via, nested, parent, hedged, denial, confirmation, cue_connotation,"
+                " content_start, content_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(article_id, st.id, st.kind, st.speaker.name if st.speaker else None,
+                  st.speaker.role if st.speaker else None, st.speaker.key if st.speaker else None,
+                  " … ".join(s.text for s in st.source) if st.source else None, " … ".join(c.text for c in st.cue),
+                  st.content_text, st.addressee.text if st.addressee else None,
+                  " > ".join(v.name for v in st.via) or None, st.nested, st.parent, st.hedged, st.denial,
+                  st.confirmation, st.cue_connotation, st.content[0].start, st.content[-1].end)
+                 for st in analysis.statements],
+            )
+            self.db.executemany(
+                'INSERT INTO entities (article_id, start, "end", text, label) VALUES (?, ?, ?, ?, ?)',
+                [(article_id, e.span.start, e.span.end, e.span.text, e.label) for e in analysis.entities],
+            )
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+
+    def analysis(self, article_id: str) -> Analysis | None:
+        row = self.db.execute("SELECT data FROM analyses WHERE article_id = ?", (article_id,)).fetchone()
+        return Analysis.from_dict(json.loads(row[0])) if row else None
+
+    def unanalysed(self) -> Iterator[Article]:
+        """Latest articles that have no analysis yet (new, or re-extracted since)."""
+        for row in self.db.execute(
+            "SELECT * FROM latest_articles WHERE id NOT IN (SELECT article_id FROM analyses) ORDER BY published, id"
+        ).fetchall():
+            yield self._article(row)
+
     def log_error(self, source: str, problem: str) -> None:
         self.db.execute("INSERT INTO errors (source, problem, at) VALUES (?, ?, ?)", (source, problem, _now()))
 
@@ -158,7 +204,8 @@ class Store:
             )
 
     def count(self, table: str) -> int:
-        if table not in {"documents", "articles", "removals", "errors", "latest_articles"}:
+        if table not in {"documents", "articles", "removals", "errors", "latest_articles", "analyses", "speakers",
+                         "statements", "entities"}:
             raise ValueError(f"unknown table {table!r}")
         return int(self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
@@ -176,7 +223,7 @@ class Store:
         return Article(
             id=row["id"], text=row["text"], title=row["title"], outlet=row["outlet"],
             authors=json.loads(row["authors"]), published=row["published"], lang=row["lang"], url=row["url"],
-            source=row["source"], source_text=row["source_text"], removed=removed,
+            source=row["source"], source_text=row["source_text"], removed=removed, analysis=self.analysis(row["id"]),
         )
 
 

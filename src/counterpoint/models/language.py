@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-_SAMPLE = 3000
+_SAMPLE = 1000  # enough for a confident call; the cost grows with length
 
 
 @lru_cache(maxsize=1)
-def _identifier():  # loaded once, lazily: import costs ~0.3 s
+def _identifier():  # loaded once, lazily: loading costs ~0.3 s
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
@@ -34,3 +34,8 @@ def _normalise(hint: str | None) -> str | None:
         return None
     code = hint.strip().lower().replace("_", "-").split("-")[0]
     return code if 2 <= len(code) <= 3 and code.isalpha() else None
+
+
+def warm_up() -> None:
+    """Load the identifier now, so the first document is not charged for it."""
+    _identifier()

@@ -1,0 +1,707 @@
+"""Attribution (reported speech) extraction: who said what, from a spaCy parse.
+
+`find_attributions(doc)` returns every reported-speech relation of a parsed
+article: direct quotes, indirect speech, mixed quotes, "according to X",
+post-posed "..., X said", colon introductions, and the relations nested in
+another's content ("NBC reported that Trump said X": the inner relation comes
+back with `parent` pointing to the outer one).
+
+How it works
+------------
+1. Candidate frames from the dependency parse: every verb with a complement
+   (ccomp / that-clause, xcomp, dobj...), "according to X", a reporting verb
+   attached after its content (“...,” he said), and "X said:" before a quote.
+   Source = the subject's subtree (or the agent / "according to" object),
+   addressee = the indirect object of tell/ask/warn..., cue = the verb with its
+   auxiliaries, negation and particles.
+2. Quotation regions (`attribution_quotes`) are units: content that falls
+   inside or runs into a quotation takes the whole of it, so quotes of many
+   sentences or paragraphs and split quotes ("A," he said, "B") come out whole.
+3. A small logistic model (weights in `counterpoint/models/attribution/`,
+   trained on PolNeAR train by `training/train_attribution.py`) decides which
+   frames are attributions; PolNeAR annotates beliefs, evidence and stances
+   too (think, show, call for, support...), so the cue lexicon is learned.
+4. Relations are nested by containment: a relation whose cue lies in another's
+   content is its child.
+
+Conventions follow PolNeAR: content keeps its quotation marks and a leading
+"that"; the outermost relation takes the outermost source.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import TYPE_CHECKING, Any, Literal
+
+from counterpoint.analyse.attribution_quotes import QuoteIndex
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+__all__ = ["Attribution", "find_attributions"]
+
+Piece = tuple[int, int]
+
+
+@dataclass(slots=True)
+class Attribution:
+    kind: Literal["direct", "indirect", "mixed"]
+    content: list[Piece]  # char offsets into doc.text, end exclusive; several pieces for a split quote
+    cue: list[Piece]  # the reporting verb / phrase
+    source: list[Piece] | None  # the speaker mention as written; None when there is none
+    addressee: Piece | None = None  # "told Putin" -> Putin
+    parent: int | None = None  # index of the attribution whose content contains this one
+    score: float = field(default=1.0, compare=False)
+
+
+# --------------------------------------------------------------------------- lexicon
+
+CONTENT_DEPS = {"ccomp", "xcomp", "dobj", "oprd", "acomp"}
+CONTENT_PREPS = {"as", "for", "of", "about", "on", "against", "to", "with", "into", "over"}
+ADDRESSEE_LEMMAS = {
+    "tell", "ask", "warn", "assure", "inform", "remind", "urge", "advise", "promise", "notify",
+    "reassure", "convince", "persuade", "caution", "instruct", "order", "beg", "email", "text",
+}  # fmt: skip
+CUE_PREP_OBJECTS = {
+    "statement", "interview", "speech", "email", "e-mail", "letter", "tweet", "post", "op-ed", "release",
+    "memo", "conference", "call", "briefing", "appearance", "address", "debate", "video", "ad",
+    "message", "filing", "report", "remarks", "testimony", "rally", "blog", "column", "editorial",
+}  # fmt: skip
+SUBJ_DEPS = {"nsubj", "nsubjpass", "csubj"}
+QUOTE_CHARS = set("\"“”„«»`'")
+PUNCT_TRIM = set(",.;:—–-") | {"--"}
+
+
+# --------------------------------------------------------------------------- model
+
+
+@dataclass(slots=True)
+class Model:
+    weights: dict[str, float]
+    bias: float
+    threshold: float
+    cue_ext: dict[str, float] = field(default_factory=dict)  # keep extending the cue? ("said Tuesday")
+    src_keep: dict[str, float] = field(default_factory=dict)  # keep a post-modifier in the source?
+
+
+@lru_cache(maxsize=1)
+def _model() -> Model:
+    try:
+        ref = resources.files("counterpoint.models").joinpath("attribution", "frames.json")
+        data = json.loads(ref.read_text(encoding="utf-8"))
+        return Model(
+            dict(data["weights"]), float(data["bias"]), float(data["threshold"]),
+            dict(data.get("cue_ext", {})), dict(data.get("src_keep", {})),
+        )  # fmt: skip
+    except Exception:
+        # no weights shipped: a small hand lexicon keeps the engine usable
+        w = {f"lemma={x}": 4.0 for x in ("say", "tell", "add", "write", "report", "announce", "claim", "deny", "state")}
+        return Model(w, -2.0, 0.5)
+
+
+# --------------------------------------------------------------------------- frames
+
+
+@dataclass(slots=True)
+class Frame:
+    """A candidate relation read off the parse, before the model decides."""
+
+    verb: Token
+    type: str  # ccomp / xcomp / dobj / according / inverted / colon / quote
+    cue_toks: list[int]
+    content: list[Piece]
+    source: Piece | None
+    addressee: Piece | None = None
+    src_tok: Token | None = None
+    in_quote: bool = False
+    quoted: bool = False  # the content is (or contains) a quotation
+    feats: list[str] = field(default_factory=list)
+    score: float = 0.0
+
+
+def _tok_range(doc: Doc, i: int, j: int) -> Piece:
+    """Char span of tokens i..j inclusive."""
+    return (doc[i].idx, doc[j].idx + len(doc[j].text))
+
+
+def _subtree_range(tok: Token) -> tuple[int, int]:
+    return tok.left_edge.i, tok.right_edge.i
+
+
+def _is_trim(tok: Token) -> bool:
+    return tok.text in PUNCT_TRIM or tok.is_space
+
+
+def _runs(idx: list[int]) -> list[tuple[int, int]]:
+    runs: list[tuple[int, int]] = []
+    for i in sorted(set(idx)):
+        if runs and i == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], i)
+        else:
+            runs.append((i, i))
+    return runs
+
+
+def _trim_runs(doc: Doc, runs: list[tuple[int, int]], cc_ok: bool = False) -> list[tuple[int, int]]:
+    out = []
+    for a, b in runs:
+        while a <= b and (_is_trim(doc[a]) or (doc[a].dep_ == "cc" and not cc_ok)):
+            a += 1
+        while b >= a and _is_trim(doc[b]):
+            b -= 1
+        if a <= b:
+            out.append((a, b))
+    return out
+
+
+def _source_of(v: Token) -> Token | None:
+    for c in v.children:
+        if c.dep_ in ("nsubj", "csubj"):
+            return c
+    for c in v.children:
+        if c.dep_ == "agent":
+            for g in c.children:
+                if g.dep_ == "pobj":
+                    return g
+    # inherit through coordination / control: "X said A and added B", "X went on to say"
+    h, steps = v, 0
+    while h.dep_ in ("conj", "xcomp", "advcl") and h.head.i != h.i and steps < 3:
+        h, steps = h.head, steps + 1
+        for c in h.children:
+            if c.dep_ in ("nsubj",) and c.i < v.i:
+                return c
+    return None
+
+
+def _source_piece(doc: Doc, s: Token) -> Piece | None:
+    a, b = _subtree_range(s)
+    strip = PUNCT_TRIM | {'"', "“", "”", "''", "``", "'"}
+    while a <= b and (doc[a].text in strip or doc[a].is_space):
+        a += 1
+    while b > a and (doc[b].text in strip - {","} or doc[b].is_space):
+        b -= 1
+    if a > b:
+        return None
+    # keep a trailing comma only when it closes an apposition ("X, a spokesman,")
+    if b > a and doc[b].text == "," and not any(t.dep_ in ("appos", "relcl", "acl") for t in doc[a : b + 1]):
+        b -= 1
+    return _tok_range(doc, a, b)
+
+
+def _cue_tokens(v: Token) -> list[int]:
+    toks = [v.i]
+    for c in v.children:
+        if (c.dep_ in ("aux", "auxpass", "neg") and c.i < v.i) or (c.dep_ == "prt" and c.i > v.i) or (c.dep_ == "advmod" and c.i < v.i and v.i - c.i <= 2 and c.lower_ not in ("reportedly", "then", "when", "how", "why", "where")):
+            toks.append(c.i)
+    lo = min(toks)
+    # keep the cue contiguous: drop pieces separated from the verb by other material
+    keep = [v.i]
+    for i in sorted((t for t in toks if t < v.i), reverse=True):
+        if i == min(keep) - 1:
+            keep.append(i)
+    keep += [t for t in toks if t > v.i]
+    del lo
+    return sorted(set(keep))
+
+
+def _content_children(v: Token) -> tuple[list[Token], Token | None]:
+    """The complement children that make the content, and an addressee object set aside."""
+    kids = [c for c in v.children if c.dep_ in CONTENT_DEPS]
+    if not kids:
+        return [], None
+    right = [c for c in kids if c.i > v.i]
+    left = [c for c in kids if c.i < v.i]
+    if right:
+        right.sort(key=lambda t: t.i)
+        objs = [c for c in v.children if c.dep_ in ("dobj", "dative", "iobj", "npadvmod") and c.i > v.i]
+        clause = next((c for c in right if c.dep_ in ("ccomp", "xcomp")), None)
+        if clause is not None and objs and min(o.i for o in objs) < clause.i:
+            # "told reporters that X", "urged Congress to act": the object is the addressee
+            obj = min(objs, key=lambda t: t.i)
+            return [c for c in right if c.i >= clause.i], obj
+        first = right[0].i
+        # objects followed by "as X" / "for X" / "of X" belong together
+        extra = [
+            c for c in v.children
+            if c.dep_ == "prep" and c.i > first and c.lower_ in CONTENT_PREPS and any(g.dep_ in ("pobj", "pcomp") for g in c.children)
+        ]  # fmt: skip
+        if extra and any(c.dep_ == "dobj" for c in right):
+            right += extra[:1]
+        return sorted(right, key=lambda t: t.i), None
+    return sorted(left, key=lambda t: t.i), None
+
+
+def _prep_child(v: Token) -> tuple[Token, Token] | None:
+    """"focused on X", "bragged about X": the preposition and its object."""
+    for c in v.children:
+        if c.dep_ == "prep" and c.i > v.i and c.i - v.i <= 3:
+            g = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
+            if g is not None:
+                return c, g
+    return None
+
+
+def _content_runs(doc: Doc, v: Token, kids: list[Token], exclude: set[int]) -> list[tuple[int, int]]:
+    idx: list[int] = []
+    for c in kids:
+        a, b = _subtree_range(c)
+        idx.extend(i for i in range(a, b + 1) if i not in exclude)
+    if not idx:
+        return []
+    runs = _runs(idx)
+    # a content child to the right: stop before a trailing ", doing..." participial tail
+    return _trim_runs(doc, runs)
+
+
+def _snap(doc: Doc, q: QuoteIndex, runs: list[tuple[int, int]], cue_char: int) -> tuple[list[Piece], bool]:
+    """Token runs -> char pieces, expanded to whole quotations where they run into one."""
+    pieces = [_tok_range(doc, a, b) for a, b in runs]
+    if not pieces:
+        return [], False
+    s, e = pieces[0][0], pieces[-1][1]
+    quoted = False
+    for qu in q.overlapping(s, e):
+        if qu.start <= cue_char < qu.end:
+            continue  # the cue itself is inside this quotation: no snapping
+        quoted = True
+        if qu.start < s and qu.end > s:
+            s = qu.start
+        if qu.end > e and qu.start < e:
+            e = qu.end
+    if quoted:
+        # rebuild the pieces: merged envelope, but keep the gap around the cue
+        new: list[Piece] = []
+        for a, b in pieces:
+            a, b = max(a, s), min(b, e)
+            if b > a:
+                new.append((a, b))
+        if not new:
+            new = [(s, e)]
+        new[0] = (s, new[0][1]) if new[0][0] > s else new[0]
+        new[-1] = (new[-1][0], e) if new[-1][1] < e else new[-1]
+        pieces = new
+    return pieces, quoted
+
+
+def _frames(doc: Doc, q: QuoteIndex) -> list[Frame]:
+    text = doc.text
+    frames: list[Frame] = []
+    for v in doc:
+        lower = v.lower_
+        if lower == "according":
+            to = next((c for c in v.children if c.lower_ == "to"), None)
+            if to is None and v.i + 1 < len(doc) and doc[v.i + 1].lower_ == "to":
+                to = doc[v.i + 1]
+            if to is None:
+                continue
+            pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
+            if pobj is None:
+                continue
+            sent = v.sent
+            head = v.head if v.head.i != v.i else None
+            excl = set(range(v.left_edge.i, v.right_edge.i + 1)) | {to.i}
+            if head is not None and head.i != v.i:
+                a, b = _subtree_range(head)
+            else:
+                a, b = sent.start, sent.end - 1
+            a, b = max(a, sent.start), min(b, sent.end - 1)
+            runs = _trim_runs(doc, _runs([i for i in range(a, b + 1) if i not in excl]))
+            # "according to" opens or closes its clause: keep the run next to it
+            if not runs:
+                continue
+            content, quoted = _snap(doc, q, runs, v.idx)
+            if not content:
+                continue
+            cue = [v.i, to.i]
+            f = Frame(v, "according", cue, content, _source_piece(doc, pobj), src_tok=pobj, quoted=quoted)
+            frames.append(f)
+            continue
+        if v.pos_ not in ("VERB", "AUX") and v.tag_ not in ("VB", "VBD", "VBG", "VBN", "VBP", "VBZ"):
+            continue
+        kids, obj = _content_children(v)
+        src = _source_of(v)
+        ftype = ""
+        runs: list[tuple[int, int]] = []
+        prep_cue: list[int] = []
+        if not kids and v.pos_ == "VERB":
+            pc = _prep_child(v)
+            if pc is not None:
+                kids = [pc[1]]
+                prep_cue = [pc[0].i]
+        if kids and kids[0].dep_ == "dobj" and len(kids) == 1 and kids[0].right_edge.i - kids[0].left_edge.i < 6:
+            # "asking Trump, “Should ...?”": a short object, then a quotation
+            k = kids[0].right_edge.i + 1
+            while k < len(doc) and k <= kids[0].right_edge.i + 2 and doc[k].text in (",", ":"):
+                k += 1
+            if k < len(doc) and doc[k].i > kids[0].right_edge.i + 1:
+                nq = q.at(doc[k].idx)
+                if nq is not None and nq.start == doc[k].idx:
+                    obj = kids[0]
+                    frames.append(
+                        Frame(v, "obj_quote", _cue_tokens(v), list(nq.pieces) if len(nq.pieces) > 1 else [(nq.start, nq.end)],
+                              _source_piece(doc, src) if src is not None else None,
+                              _source_piece(doc, obj) if v.lemma_.lower() in ADDRESSEE_LEMMAS else None,
+                              src_tok=src, quoted=True)
+                    )  # fmt: skip
+                    continue
+        if kids:
+            ftype = kids[0].dep_
+            excl = set()
+            if src is not None:
+                excl = set(range(src.left_edge.i, src.right_edge.i + 1))
+            runs = _content_runs(doc, v, kids, excl)
+            if kids[0].i < v.i:
+                ftype = "pre_" + ftype
+            if prep_cue:
+                ftype = "prep"
+        elif (
+            v.dep_ in ("parataxis", "ccomp", "advcl", "conj")
+            and v.head.i < v.i
+            and src is not None
+            and v.left_edge.i > 0
+            and doc[v.left_edge.i - 1].text in (",", "”", '"', "''", "—", "--")
+            and not any(c.dep_ == "mark" for c in v.children)
+        ):
+            # "“...,” he said" parsed with the quote as the head
+            h = v.head
+            a, b = _subtree_range(h)
+            sub = set(range(v.left_edge.i, v.right_edge.i + 1))
+            runs = _trim_runs(doc, _runs([i for i in range(a, v.left_edge.i) if i not in sub]))
+            ftype = "inverted"
+        if not runs:
+            # "X said:" + quotation / rest of the sentence
+            nxt = v.right_edge.i + 1
+            j = v.i + 1
+            while j < len(doc) and j <= v.i + 3 and doc[j].text != ":":
+                j += 1
+            if j < len(doc) and doc[j].text == ":":
+                qq = q.at(doc[j].idx + 1) or (q.at(doc[j + 1].idx) if j + 1 < len(doc) else None)
+                if qq is not None:
+                    content = [qq.pieces[0]] if len(qq.pieces) == 1 else list(qq.pieces)
+                    content = [(qq.start, qq.end)] if len(qq.pieces) == 1 else content
+                    frames.append(
+                        Frame(v, "colon", _cue_tokens(v), content,
+                              _source_piece(doc, src) if src is not None else None, src_tok=src, quoted=True)
+                    )  # fmt: skip
+                    continue
+                sent = v.sent
+                if j + 1 < sent.end:
+                    runs = _trim_runs(doc, [(j + 1, sent.end - 1)])
+                    ftype = "colon"
+            del nxt
+        if not runs:
+            continue
+        content, quoted = _snap(doc, q, runs, v.idx)
+        if not content:
+            continue
+        cue_toks = _cue_tokens(v)
+        if prep_cue:
+            cue_toks = sorted(set(cue_toks) | set(range(v.i, prep_cue[0] + 1)))
+        addressee = _source_piece(doc, obj) if obj is not None else None
+        if addressee is None and v.lemma_.lower() in ADDRESSEE_LEMMAS:
+            for c in v.children:
+                if c.dep_ in ("dative", "dobj", "iobj") and c.i > v.i and (ftype in ("ccomp", "xcomp", "pre_ccomp", "inverted", "colon") or c.dep_ == "dative"):
+                    if not any(a <= c.i <= b for a, b in runs):
+                        addressee = _source_piece(doc, c)
+                        break
+        srcp = _source_piece(doc, src) if src is not None else None
+        if srcp is not None and any(srcp[0] < e and s < srcp[1] for s, e in content):
+            srcp, src = None, None
+        if quoted and ftype in ("pre_ccomp", "inverted", "pre_xcomp", "pre_dobj") and content[-1][1] <= v.idx:
+            # split quote: "A," he said, "B."
+            end = max(doc[max(cue_toks)].idx + len(doc[max(cue_toks)].text), srcp[1] if srcp else 0)
+            k = end
+            while k < len(text) and k - end < 4 and text[k] in " ,.\t":
+                k += 1
+            nq = q.at(k)
+            if nq is not None and nq.start == k:
+                content = content + list(nq.pieces)
+        f = Frame(v, ftype, cue_toks, content, srcp, addressee, src_tok=src, quoted=quoted)
+        frames.append(f)
+    for f in frames:
+        f.in_quote = q.at(f.verb.idx) is not None
+    return frames
+
+
+# --------------------------------------------------------------------------- features
+
+
+def frame_features(doc: Doc, f: Frame) -> list[str]:
+    v = f.verb
+    lem = v.lemma_.lower() if f.type != "according" else "according_to"
+    src = f.src_tok
+    if src is None:
+        st = "none"
+    elif src.ent_type_:
+        st = "ent_" + src.ent_type_
+    else:
+        st = src.pos_
+    clen = sum(e - s for s, e in f.content)
+    cb = "s" if clen < 20 else "m" if clen < 60 else "l" if clen < 200 else "xl"
+    has_mark = any(c.dep_ == "mark" and c.lower_ == "that" for k in v.children if k.dep_ == "ccomp" for c in k.children)
+    feats = [
+        "bias_" + f.type,
+        f"lemma={lem}",
+        f"lemma_type={lem}|{f.type}",
+        f"type={f.type}",
+        f"dep={v.dep_}",
+        f"tag={v.tag_}",
+        f"src={st}",
+        f"lemma_src={lem}|{'y' if src is not None else 'n'}",
+        f"clen={cb}",
+        f"type_clen={f.type}|{cb}",
+        f"inq={f.in_quote}",
+        f"quoted={f.quoted}",
+        f"lemma_quoted={lem}|{f.quoted}",
+        f"that={has_mark}",
+        f"lemma_that={lem}|{has_mark}",
+        f"srcpos={'pre' if src is not None and src.i < v.i else 'post' if src is not None else 'none'}",
+        f"tag_type={v.tag_}|{f.type}",
+    ]
+    if src is not None:
+        feats.append(f"srclemma={src.lemma_.lower()}")
+    if f.type == "prep":
+        prep = doc[max(f.cue_toks)].lower_
+        feats.append(f"lemma_prep={lem}|{prep}")
+        feats.append(f"prep={prep}")
+    if any(c.dep_ == "neg" for c in v.children):
+        feats.append("neg")
+    if f.addressee is not None:
+        feats.append("addressee")
+    return feats
+
+
+def _lin(w: dict[str, float], feats: list[str]) -> float:
+    return w.get("_bias", 0.0) + sum(w.get(x, 0.0) for x in feats)
+
+
+def cue_extension_options(doc: Doc, f: Frame, decide) -> list[int]:
+    """Grow the cue to the right, one dependent at a time, while `decide(feats)` says so.
+
+    Options: a colon right after the cue ("said:"), and adjacent dependents of the
+    verb: time expressions ("said Tuesday", "said on Sunday"), settings ("said in
+    a statement"), adverbs ("said later").
+    """
+    v = f.verb
+    toks = sorted(f.cue_toks)
+    if f.type == "according":
+        return toks
+    end = toks[-1]
+    src_span = f.source
+    lem = v.lemma_.lower()
+    for _ in range(4):
+        j = end + 1
+        if j >= len(doc):
+            break
+        t = doc[j]
+        if any(ca <= t.idx < cb for ca, cb in f.content):
+            break
+        if src_span is not None and src_span[0] <= t.idx < src_span[1]:
+            break
+        if t.text == ":":
+            feats = ["cx_colon", f"cx_colon|{f.type}", f"cx_colon|{lem}"]
+            if decide(feats, t.idx + 1):
+                toks.append(j)
+            break
+        if t.head.i != v.i or t.dep_ not in ("npadvmod", "prep", "advmod", "agent", "dobj", "dative"):
+            break
+        a, b = t.left_edge.i, t.right_edge.i
+        if a != j or b - a > 8:
+            break
+        if any(doc[k].text in ("“", '"', "''", "``") for k in range(a, b + 1)):
+            break
+        pobj = next((g for g in t.children if g.dep_ in ("pobj", "pcomp")), None)
+        ent = (pobj.ent_type_ if pobj is not None else t.ent_type_) or "O"
+        plem = pobj.lemma_.lower() if pobj is not None else "-"
+        feats = [
+            f"cx_dep={t.dep_}",
+            f"cx_dep_lem={t.dep_}|{t.lower_}",
+            f"cx_ent={t.dep_}|{ent}",
+            f"cx_pobj={t.lower_}|{plem}",
+            f"cx_verb={lem}|{t.dep_}",
+            f"cx_type={f.type}|{t.dep_}",
+            f"cx_len={min(b - a, 4)}",
+        ]
+        if not decide(feats, doc[b].idx + len(doc[b].text)):
+            break
+        toks.extend(range(a, b + 1))
+        end = b
+    return sorted(set(toks))
+
+
+def source_cut_options(doc: Doc, f: Frame, decide) -> Piece | None:
+    """Trim the source before a post-modifier ("Mr. Khan, who had addressed...") unless `decide` keeps it."""
+    s = f.src_tok
+    if s is None or f.source is None:
+        return f.source
+    a0, b0 = f.source
+    lem = f.verb.lemma_.lower()
+    mods = sorted((c for c in s.children if c.i > s.i and c.dep_ in ("appos", "relcl", "acl", "prep", "cc", "conj", "punct", "amod", "npadvmod")), key=lambda t: t.i)
+    for c in mods:
+        if c.dep_ == "punct":
+            continue
+        a, b = c.left_edge.i, c.right_edge.i
+        comma = a > 0 and doc[a - 1].text == ","
+        n = b - a + 1
+        feats = [
+            f"sx_dep={c.dep_}",
+            f"sx_dep_comma={c.dep_}|{comma}",
+            f"sx_dep_len={c.dep_}|{min(n, 12) // 3}",
+            f"sx_head={s.ent_type_ or s.pos_}|{c.dep_}",
+            f"sx_lem={c.dep_}|{c.lower_}",
+            f"sx_verb={lem}|{c.dep_}",
+            f"sx_srcpos={'pre' if s.i < f.verb.i else 'post'}|{c.dep_}",
+        ]
+        if not decide(feats, doc[b].idx + len(doc[b].text)):
+            k = a - 1
+            while k >= s.left_edge.i and (doc[k].text in PUNCT_TRIM or doc[k].is_space):
+                k -= 1
+            if k < s.left_edge.i:
+                return f.source
+            end = doc[k].idx + len(doc[k].text)
+            return (a0, end) if end > a0 else f.source
+    return f.source
+
+
+def _score(m: Model, feats: list[str]) -> float:
+    z = m.bias + sum(m.weights.get(x, 0.0) for x in feats)
+    return 1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0)))
+
+
+def candidate_frames(doc: Doc) -> list[Frame]:
+    """All candidate frames with their features (used by training too)."""
+    q = QuoteIndex(doc.text)
+    frames = _frames(doc, q)
+    for f in frames:
+        f.feats = frame_features(doc, f)
+    return frames
+
+
+# --------------------------------------------------------------------------- assembly
+
+
+def _kind(text: str, content: list[Piece]) -> Literal["direct", "indirect", "mixed"]:
+    s = "".join(text[a:b] for a, b in content).strip()
+    qc = "\"“”«»„"
+    if not s:
+        return "indirect"
+    starts = s[0] in qc or s.startswith("``") or s.startswith("''")
+    ends = s[-1] in qc or s.endswith("''")
+    if starts and ends:
+        return "direct"
+    if any(c in qc for c in s) or "''" in s or "``" in s:
+        return "mixed"
+    return "indirect"
+
+
+def find_attributions(doc: Doc, threshold: float | None = None) -> list[Attribution]:
+    """Every attribution relation in a parsed article (nested ones with `parent`)."""
+    if doc is None or len(doc) == 0:
+        return []
+    try:
+        return assemble(doc, candidate_frames(doc), _model(), threshold)
+    except Exception:  # never let one odd article kill a run
+        return []
+
+
+def assemble(doc: Doc, frames: list[Frame], m: Model, threshold: float | None = None) -> list[Attribution]:
+    """Score candidate frames with model `m` and build the attributions (used by training too)."""
+    thr = m.threshold if threshold is None else threshold
+    text = doc.text
+    kept: list[Frame] = []
+    for f in frames:
+        f.score = _score(m, f.feats)
+        if f.score >= thr:
+            kept.append(f)
+    # one relation per cue token: keep the best-scoring frame
+    best: dict[int, Frame] = {}
+    for f in kept:
+        k = f.verb.i
+        if k not in best or f.score > best[k].score:
+            best[k] = f
+    kept = sorted(best.values(), key=lambda f: f.verb.i)
+    out: list[Attribution] = []
+    inq: list[bool] = []
+    for f in kept:
+        if m.cue_ext:
+            f.cue_toks = cue_extension_options(doc, f, lambda x, _e: _lin(m.cue_ext, x) > 0)
+        if m.src_keep:
+            f.source = source_cut_options(doc, f, lambda x, _e: _lin(m.src_keep, x) > 0)
+        ctoks = sorted(f.cue_toks)
+        cue = [(doc[ctoks[0]].idx, doc[ctoks[-1]].idx + len(doc[ctoks[-1]].text))]
+        content = [(a, b) for a, b in f.content if 0 <= a < b <= len(text)]
+        if not content:
+            continue
+        out.append(
+            Attribution(
+                kind=_kind(text, content),
+                content=content,
+                cue=cue,
+                source=[f.source] if f.source is not None else None,
+                addressee=f.addressee,
+                score=f.score,
+            )
+        )
+        inq.append(f.in_quote)
+    _nest(out)
+    if any(inq):
+        # "I think..." inside a quotation nobody is credited with: not a relation of the article
+        out = [a for a, q in zip(out, inq, strict=True) if not (q and a.parent is None)]
+        for a in out:
+            a.parent = None
+        _nest(out)
+    return out
+
+
+def _nest(atts: list[Attribution]) -> None:
+    """parent = the attribution with the smallest content that contains this one's cue."""
+    env = [(a.content[0][0], a.content[-1][1]) for a in atts]
+    for i, a in enumerate(atts):
+        cs, ce = a.cue[0]
+        best, size = None, None
+        for j, b in enumerate(atts):
+            if i == j:
+                continue
+            if any(s <= cs and ce <= e for s, e in b.content):
+                sz = env[j][1] - env[j][0]
+                if size is None or sz < size:
+                    best, size = j, sz
+        if best is not None:
+            # mutual containment cannot both hold with distinct cues; guard cycles anyway
+            a.parent = best
+    # break cycles (a -> b -> a) by dropping the parent of the larger one
+    for i, a in enumerate(atts):
+        seen = {i}
+        j = a.parent
+        while j is not None:
+            if j in seen:
+                a.parent = None
+                break
+            seen.add(j)
+            j = atts[j].parent
+
+
+def to_record(text: str, a: Attribution) -> dict[str, Any]:
+    """The scorer's / stage's JSON shape of one attribution (spans as objects)."""
+
+    def span(p: Piece) -> dict[str, Any]:
+        return {"start": p[0], "end": p[1], "text": text[p[0] : p[1]]}
+
+    def role(ps: list[Piece] | None) -> Any:
+        if not ps:
+            return None
+        return span(ps[0]) if len(ps) == 1 else [span(p) for p in ps]
+
+    return {
+        "kind": a.kind,
+        "content": role(a.content),
+        "cue": role(a.cue),
+        "source": role(a.source),
+        "addressee": span(a.addressee) if a.addressee else None,
+        "nested": a.parent is not None,
+        "parent": a.parent,
+    }

@@ -1,0 +1,70 @@
+"""Stance markers on a statement: hedged, denial, confirmation, and the cue's connotation.
+
+Lexicons, not models: these words are few, well studied in attribution
+research (e.g. Bergler's reporting-verb classes), and a user must be able
+to see exactly why a statement was marked.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span
+
+# Words that put distance between the outlet and the claim it reports.
+HEDGE_WORDS = {
+    "reportedly", "allegedly", "purportedly", "apparently", "supposedly", "ostensibly", "rumoredly",
+    "claiming", "claim", "claims", "claimed", "alleging", "alleged", "allege", "alleges", "purported",
+}
+HEDGE_PHRASES = re.compile(
+    r"\b(?:is|are|was|were) (?:said|reported|rumou?red|believed|thought) to\b|\bit (?:is|was|has been) reported\b"
+    r"|\bunconfirmed reports?\b|\bunverified\b",
+    re.I,
+)
+DENIAL_CUES = {"deny", "refute", "reject", "dismiss", "rebut", "disavow", "contradict", "disprove", "debunk",
+               "dispute", "deride", "repudiate"}
+DENIAL_CONTENT = re.compile(
+    r"\b(?:not true|untrue|false|fake news|no truth|baseless|groundless|nonsense|fabricat\w+|fiction|"
+    r"(?:was|were) not said|never said|did not say|didn't say|never happened|no such (?:thing|phrase|words?)|"
+    r"categorically|does not correspond to reality)\b|^\W*no\b[,.!]",
+    re.I,
+)
+CONFIRMATION_CUES = {"confirm", "acknowledge", "admit", "verify", "corroborate", "concede", "affirm", "reaffirm"}
+# Cues that carry the reporter's judgement ("claimed" doubts, "admitted" implies guilt, "insisted" implies
+# resistance), against the neutral "said", "told", "added", "according to".
+LOADED_CUES = {
+    "claim", "insist", "admit", "allege", "concede", "boast", "complain", "reveal", "assert", "maintain",
+    "contend", "purport", "brag", "rant", "slam", "blast", "lash", "scoff", "grumble", "whine", "tout",
+    "confess", "gloat", "sneer", "accuse", "threaten", "vow", "trumpet", "hail", "decry", "lament",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Markers:
+    hedged: bool
+    denial: bool
+    confirmation: bool
+    cue_connotation: str  # "neutral" | "loaded"
+
+
+def markers(doc: Doc, cue: list[Span], content: list[Span], parent_hedged: bool = False) -> Markers:
+    """Markers of one statement, from its cue and content tokens and the words that modify them."""
+    cue_lemmas = {t.lemma_.lower() for span in cue for t in span}
+    # Hedges that modify the cue ("Trump reportedly told") or stand between
+    # the sentence start and the cue ("..., claiming that").
+    hedged = parent_hedged or any(
+        t.lower_ in HEDGE_WORDS for span in cue for t in (*span, *(c for tok in span for c in tok.children))
+    )
+    if not hedged and cue:
+        first = cue[0]
+        lead = doc[first.sent.start : first.start].text if first.sent is not None else ""
+        hedged = bool(HEDGE_PHRASES.search(lead)) or bool(HEDGE_PHRASES.search(first.text))
+    content_text = " ".join(span.text for span in content)
+    denial = bool(cue_lemmas & DENIAL_CUES) or bool(DENIAL_CONTENT.search(content_text.strip("\"'“”‘’ ")))
+    return Markers(
+        hedged=hedged,
+        denial=denial,
+        confirmation=bool(cue_lemmas & CONFIRMATION_CUES),
+        cue_connotation="loaded" if cue_lemmas & (LOADED_CUES | HEDGE_WORDS) else "neutral",
+    )

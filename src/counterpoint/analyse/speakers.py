@@ -1,0 +1,226 @@
+"""Who a source mention refers to: one canonical speaker per person or group per article.
+
+"Kremlin spokesman Dmitry Peskov", "Peskov", "the spokesman" and "he"
+become one speaker named "Dmitry Peskov" with the role "Kremlin
+spokesman". The rules are the ones a careful reader applies: names merge
+by surname, pronouns and definite descriptions ("the spokesman") go to the
+nearest earlier speaker that fits, plural and indefinite descriptions
+("two White House officials", "a source") are anonymous groups, and "one
+of the officials" belongs to the group already named.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc
+from spacy.tokens import Span as SpacySpan
+
+from counterpoint.model import Span, Speaker, SpeakerKind
+
+PERSON_PRONOUNS = {"he", "she", "him", "her"}
+GROUP_PRONOUNS = {"they", "them", "we"}
+ANONYMOUS_HEADS = {
+    "official", "source", "aide", "insider", "person", "people", "adviser", "advisor", "diplomat", "officer",
+    "staffer", "member", "expert", "analyst", "observer", "witness", "resident", "lawmaker", "employee",
+}
+# Role nouns whose variants name the same job ("spokesman" / "spokesperson").
+ROLE_SYNONYMS = {"spokesman": "spokesperson", "spokeswoman": "spokesperson", "spokesperson": "spokesperson",
+                 "sources": "source", "officials": "official"}
+TITLES = re.compile(r"^(?:mr|mrs|ms|miss|dr|prof|sir|president|prime minister|minister|senator|sen|rep|gov|"
+                    r"governor|general|gen|secretary|ambassador|judge|justice|chancellor|king|queen|pope)\.?\s+",
+                    re.I)
+DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "his", "her", "their", "its", "our", "one", "of",
+               "two", "three", "four", "several", "some", "many", "other", "another", "both", "all"}
+
+
+@dataclass(slots=True)
+class _Entry:
+    speaker: Speaker
+    surname: str | None = None
+    heads: set[str] = field(default_factory=set)
+    last_seen: int = -1
+
+
+def normalise(text: str) -> str:
+    """Lower case, no accents, no punctuation: the basis of cross-article keys."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return " ".join(re.sub(r"[^a-z0-9 ]+", " ", text.lower()).split())
+
+
+def role_key(role: str | None) -> str:
+    words = [ROLE_SYNONYMS.get(w, w) for w in normalise(role or "").split() if w not in DETERMINERS]
+    return " ".join(words)
+
+
+class SpeakerResolver:
+    """Resolves source mentions in document order; holds the article's speakers so far."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.entries: list[_Entry] = []
+        self.person_ents = [e for e in doc.ents if e.label_ == "PERSON"]
+
+    def speakers(self) -> list[Speaker]:
+        return [e.speaker for e in self.entries]
+
+    def resolve(self, start: int, end: int) -> Speaker | None:
+        """The speaker for the source mention at character offsets [start, end)."""
+        mention = self.doc.char_span(start, end, alignment_mode="expand")
+        if mention is None or not mention.text.strip():
+            return None
+        evidence = Span.of(self.doc.text, start, end)
+        entry = self._resolve(mention)
+        if entry is None:
+            return None
+        if evidence not in entry.speaker.mentions:
+            entry.speaker.mentions.append(evidence)
+        entry.last_seen = mention.start
+        return entry.speaker
+
+    # -- the rules ----------------------------------------------------------
+
+    def _resolve(self, mention: SpacySpan) -> _Entry | None:
+        words = [t for t in mention if not t.is_punct]
+        if not words:
+            return None
+        if len(words) == 1 and words[0].lower_ in PERSON_PRONOUNS:
+            return self._person_before(mention.start)
+        if len(words) == 1 and words[0].lower_ in GROUP_PRONOUNS:
+            return self._latest(mention.start, kinds={"anonymous", "organisation"})
+        if words[0].lower_ in {"i", "you", "it"} and len(words) == 1:
+            return None
+        persons = [e for e in mention.ents if e.label_ == "PERSON"]
+        if persons:
+            name_span = max(persons, key=len)
+            return self._person(_strip_possessive(name_span.text), _role_of(mention, name_span))
+        orgs = [e for e in mention.ents if e.label_ in {"ORG", "NORP", "GPE", "FAC"}]
+        head = mention.root
+        head_lemma = head.lemma_.lower()
+        if orgs and head.ent_type_ in {"ORG", "GPE", "FAC", "NORP"}:
+            org = max(orgs, key=len)
+            return self._group(_strip_the(org.text), "organisation", role=None, heads={normalise(org.text)})
+        if head.pos_ == "PROPN":
+            return self._person(_strip_possessive(_strip_the(mention.text)), None)
+        anonymous = head_lemma in ANONYMOUS_HEADS or head.tag_ in {"NNS", "NNPS"} or _indefinite(mention)
+        if _member_of(mention):  # "one of the officials": a member of a group already named
+            nouns = [t.lemma_.lower() for t in mention if t.pos_ in {"NOUN", "PROPN"}]
+            noun = nouns[-1] if nouns else head_lemma
+            group = self._latest(mention.start, kinds={"anonymous"}, head=ROLE_SYNONYMS.get(noun, noun))
+            if group:
+                return group
+            head_lemma, anonymous = noun, True
+        if not anonymous:
+            # "the spokesman", "the president": the nearest earlier named person with that role.
+            found = self._latest(mention.start, kinds={"person"}, head=ROLE_SYNONYMS.get(head_lemma, head_lemma))
+            if found:
+                return found
+            return self._group(_strip_the(mention.text), "person", role=None,
+                               heads={ROLE_SYNONYMS.get(head_lemma, head_lemma)})
+        return self._group(_strip_the(mention.text), "anonymous", role=None,
+                           heads={ROLE_SYNONYMS.get(head_lemma, head_lemma)})
+
+    def _person(self, name: str, role: str | None) -> _Entry:
+        name = TITLES.sub("", name).strip() or name
+        surname = normalise(name).split()[-1] if normalise(name) else name.lower()
+        full = self._full_name(name, surname)
+        for entry in self.entries:
+            if entry.speaker.kind == "person" and entry.surname == surname:
+                if len(full) > len(entry.speaker.name):
+                    entry.speaker.name = full
+                    entry.speaker.key = "person:" + normalise(full)
+                if role and not entry.speaker.role:
+                    entry.speaker.role = role
+                entry.heads |= _role_heads(role)
+                return entry
+        speaker = Speaker(name=full, role=role, kind="person", key="person:" + normalise(full))
+        entry = _Entry(speaker, surname=surname, heads=_role_heads(role))
+        self.entries.append(entry)
+        return entry
+
+    def _full_name(self, name: str, surname: str) -> str:
+        """The longest PERSON name in the article ending with this surname ("Peskov" -> "Dmitry Peskov")."""
+        best = name
+        for ent in self.person_ents:
+            text = TITLES.sub("", _strip_possessive(ent.text)).strip()
+            norm = normalise(text)
+            if norm.split() and norm.split()[-1] == surname and len(text) > len(best) and len(norm.split()) <= 4:
+                best = text
+        return best
+
+    def _group(self, name: str, kind: SpeakerKind, role: str | None, heads: set[str]) -> _Entry:
+        key = f"{'org' if kind == 'organisation' else 'anon' if kind == 'anonymous' else 'person'}:" + (
+            normalise(name) if kind != "anonymous" else role_key(name))
+        for entry in self.entries:
+            if entry.speaker.key == key:
+                return entry
+        entry = _Entry(Speaker(name=name, role=role, kind=kind, key=key), heads=heads)
+        self.entries.append(entry)
+        return entry
+
+    def _latest(self, before: int, kinds: set[str], head: str | None = None) -> _Entry | None:
+        candidates = [e for e in self.entries if e.speaker.kind in kinds and e.last_seen < before
+                      and (head is None or head in e.heads or head in role_key(e.speaker.role).split()
+                           or head in role_key(e.speaker.name).split())]
+        return max(candidates, key=lambda e: e.last_seen, default=None)
+
+    def _person_before(self, before: int) -> _Entry | None:
+        """The antecedent of "he"/"she": the latest person named as a subject (or possessor) in the last
+        few sentences, else the latest person named at all. Subjects are what pronouns usually continue.
+
+        A person counts as named wherever their surname appears, since the
+        small NER model misses many later mentions ("Trump's advisers").
+        """
+        sentences = list(self.doc[:before].sents)[-3:] if before else []
+        window_start = sentences[0].start if sentences else 0
+        surnames = {normalise(_strip_possessive(e.text)).split()[-1] for e in self.person_ents
+                    if normalise(_strip_possessive(e.text))}
+        surnames |= {e.surname for e in self.entries if e.surname}
+        candidates = [t for t in self.doc[window_start:before] if t.pos_ == "PROPN" and t.lower_ in surnames
+                      and (t.i + 1 >= len(self.doc) or self.doc[t.i + 1].pos_ != "PROPN")]
+        if not candidates:
+            earlier = [e for e in self.person_ents if e.end <= before]
+            candidates = [earlier[-1].root] if earlier else []
+        if not candidates:
+            return None
+        subjects = [t for t in candidates if t.dep_ in {"nsubj", "nsubjpass", "poss"}]
+        chosen = (subjects or candidates)[-1]
+        return self._person(_strip_possessive(chosen.text), None)
+
+
+def _role_of(mention: SpacySpan, name: SpacySpan) -> str | None:
+    """'Kremlin spokesman Dmitry Peskov' -> 'Kremlin spokesman'; 'Peskov, the spokesman' -> 'spokesman'."""
+    before = mention.doc[mention.start : name.start]
+    after = mention.doc[name.end : mention.end]
+    parts = [p for p in (before.text, after.text) if p.strip(" ,")]
+    if not parts:
+        return None
+    role = " ".join(p.strip(" ,") for p in parts)
+    role = _strip_the(role)
+    return role if role and len(role) <= 80 and any(c.isalpha() for c in role) else None
+
+
+def _role_heads(role: str | None) -> set[str]:
+    return set(role_key(role).split()) if role else set()
+
+
+def _strip_the(text: str) -> str:
+    return re.sub(r"^(?:the|a|an)\s+", "", text.strip(" ,"), flags=re.I)
+
+
+def _strip_possessive(text: str) -> str:
+    return re.sub(r"(?:'s|’s|'|’)$", "", text.strip())
+
+
+def _indefinite(mention: SpacySpan) -> bool:
+    first = mention[0].lower_
+    return first in {"a", "an", "one", "two", "three", "four", "several", "some", "many", "another"} or (
+        mention[0].like_num)
+
+
+def _member_of(mention: SpacySpan) -> bool:
+    """'one of the officials', 'another of his aides'."""
+    lowers = [t.lower_ for t in mention]
+    return len(lowers) >= 3 and lowers[0] in {"one", "another", "two", "some"} and lowers[1] == "of"
