@@ -215,6 +215,9 @@ def _content_children(v: Token) -> tuple[list[Token], Token | None]:
         return [], None
     right = [c for c in kids if c.i > v.i]
     left = [c for c in kids if c.i < v.i]
+    if right and left and any(c.dep_ == "ccomp" for c in left) and any(c.dep_ == "ccomp" for c in right):
+        # "“A,” she said, “B.”" parsed with a clause on each side
+        return sorted(left + right, key=lambda t: t.i), None
     if right:
         right.sort(key=lambda t: t.i)
         objs = [c for c in v.children if c.dep_ in ("dobj", "dative", "iobj", "npadvmod") and c.i > v.i]
@@ -258,33 +261,23 @@ def _content_runs(doc: Doc, v: Token, kids: list[Token], exclude: set[int]) -> l
 
 
 def _snap(doc: Doc, q: QuoteIndex, runs: list[tuple[int, int]], cue_char: int) -> tuple[list[Piece], bool]:
-    """Token runs -> char pieces, expanded to whole quotations where they run into one."""
+    """Token runs -> char pieces, each expanded to the whole quotation(s) it runs into."""
     pieces = [_tok_range(doc, a, b) for a, b in runs]
     if not pieces:
         return [], False
-    s, e = pieces[0][0], pieces[-1][1]
     quoted = False
-    for qu in q.overlapping(s, e):
-        if qu.start <= cue_char < qu.end:
-            continue  # the cue itself is inside this quotation: no snapping
-        quoted = True
-        if qu.start < s and qu.end > s:
-            s = qu.start
-        if qu.end > e and qu.start < e:
-            e = qu.end
-    if quoted:
-        # rebuild the pieces: merged envelope, but keep the gap around the cue
-        new: list[Piece] = []
-        for a, b in pieces:
-            a, b = max(a, s), min(b, e)
-            if b > a:
-                new.append((a, b))
-        if not new:
-            new = [(s, e)]
-        new[0] = (s, new[0][1]) if new[0][0] > s else new[0]
-        new[-1] = (new[-1][0], e) if new[-1][1] < e else new[-1]
-        pieces = new
-    return pieces, quoted
+    out: list[Piece] = []
+    for a, b in pieces:
+        for qu in q.overlapping(a, b):
+            if qu.start <= cue_char < qu.end:
+                continue  # the cue itself is inside this quotation: no snapping
+            quoted = True
+            a, b = min(a, qu.start), max(b, qu.end)
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(b, out[-1][1]))
+        else:
+            out.append((a, b))
+    return out, quoted
 
 
 def _frames(doc: Doc, q: QuoteIndex) -> list[Frame]:
@@ -372,6 +365,17 @@ def _frames(doc: Doc, q: QuoteIndex) -> list[Frame]:
             sub = set(range(v.left_edge.i, v.right_edge.i + 1))
             runs = _trim_runs(doc, _runs([i for i in range(a, v.left_edge.i) if i not in sub]))
             ftype = "inverted"
+        if not runs and src is not None and v.pos_ == "VERB":
+            # a quotation right before the reporting clause: “...,” the senator said
+            start = min(v.idx, src.left_edge.idx)
+            k = start
+            while k > 0 and text[k - 1] in " ,\t":
+                k -= 1
+            pq = q.at(k - 1) if k > 0 else None
+            if pq is not None and pq.end == k and start - k < 4:
+                content = list(pq.pieces) if len(pq.pieces) > 1 else [(pq.start, pq.end)]
+                frames.append(Frame(v, "quote_pre", _cue_tokens(v), content, _source_piece(doc, src), src_tok=src, quoted=True))
+                continue
         if not runs:
             # "X said:" + quotation / rest of the sentence
             nxt = v.right_edge.i + 1
@@ -414,8 +418,13 @@ def _frames(doc: Doc, q: QuoteIndex) -> list[Frame]:
         if quoted and ftype in ("pre_ccomp", "inverted", "pre_xcomp", "pre_dobj") and content[-1][1] <= v.idx:
             # split quote: "A," he said, "B."
             end = max(doc[max(cue_toks)].idx + len(doc[max(cue_toks)].text), srcp[1] if srcp else 0)
+            # the rest of the reporting clause ("he said on Tuesday, adding"), if short and quote-free
+            sent_end = v.sent.end_char
+            rest = text[end:sent_end]
+            if len(rest) < 80 and not any(ch in rest for ch in "\"“”«»") and "''" not in rest and "\n" not in rest:
+                end = sent_end
             k = end
-            while k < len(text) and k - end < 4 and text[k] in " ,.\t":
+            while k < len(text) and k - end < 4 and text[k] in " ,.:;\t":
                 k += 1
             nq = q.at(k)
             if nq is not None and nq.start == k:
