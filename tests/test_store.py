@@ -107,3 +107,24 @@ def test_export_jsonl_csv_parquet(tmp_path, example_dir):
     export_articles(articles, tmp_path / "a.parquet", "parquet")
     pt = pq.read_table(tmp_path / "a.parquet")
     assert pt.num_rows == 2 and set(pt.column_names) >= {"id", "outlet", "text", "authors"}
+
+
+def test_a_version_1_database_is_migrated_in_place_keeping_its_data(tmp_path, example_dir):
+    from counterpoint.store.schema import MIGRATIONS
+    from counterpoint.store.sqlite import _split_sql
+
+    path = tmp_path / "old.db"
+    db = sqlite3.connect(path)
+    for statement in _split_sql(MIGRATIONS[0]):
+        db.execute(statement)
+    db.execute("PRAGMA user_version = 1")
+    db.execute("INSERT INTO documents (id, kind, source, size, raw, ingested) VALUES ('d1', 'text', 'x.txt', 3,"
+               " x'616263', '2026-01-01')")
+    db.execute("INSERT INTO articles (id, key, version, text, source_text, extracted, extractor) VALUES"
+               " ('d1', 'doc:d1', 1, 'abc', 'abc', '2026-01-01', 'counterpoint 0.0')")
+    db.commit()
+    db.close()
+    with Store(path) as store:
+        assert store.schema_version == SCHEMA_VERSION
+        assert [a.text for a in store.articles()] == ["abc"]
+        assert store.count("statements") == 0 and [a.id for a in store.unanalysed()] == ["d1"]

@@ -280,9 +280,63 @@ def _snap(doc: Doc, q: QuoteIndex, runs: list[tuple[int, int]], cue_char: int) -
     return out, quoted
 
 
+def _para_ids(doc: Doc) -> list[int]:
+    """Paragraph number of every token (blank-line-delimited paragraphs)."""
+    ids, n = [], 0
+    for t in doc:
+        ids.append(n)
+        if t.text_with_ws.count("\n") >= 2 or (t.is_space and t.text.count("\n") >= 2):
+            n += 1
+    return ids
+
+
+def _clip_para(runs: list[tuple[int, int]], para: list[int], anchor: int) -> list[tuple[int, int]]:
+    """Keep only the tokens in the anchor token's paragraph (quotations re-extend across them later)."""
+    p = para[anchor]
+    out = []
+    for a, b in runs:
+        while a <= b and para[a] != p:
+            a += 1
+        while b >= a and para[b] != p:
+            b -= 1
+        if a <= b:
+            out.append((a, b))
+    return out
+
+
+def _quote_before(doc: Doc, q: QuoteIndex, v: Token, src: Token) -> list[Piece] | None:
+    """A quotation ending right before the reporting clause: “...,” the senator said."""
+    text = doc.text
+    start = min(v.idx, src.left_edge.idx)
+    k = start
+    while k > 0 and text[k - 1] in " ,\t":
+        k -= 1
+    pq = q.at(k - 1) if k > 0 else None
+    if pq is not None and pq.end == k and start - k < 4:
+        return list(pq.pieces) if len(pq.pieces) > 1 else [(pq.start, pq.end)]
+    return None
+
+
+def _quote_after(doc: Doc, q: QuoteIndex, v: Token) -> list[Piece] | None:
+    """A quotation right after the reporting verb and its adjuncts: said during talks, "..."."""
+    j = v.i + 1
+    while j < len(doc) and j - v.i <= 8:
+        t = doc[j]
+        qq = q.at(t.idx)
+        if qq is not None:
+            if qq.start == t.idx and doc[j - 1].text in (",", ":"):
+                return list(qq.pieces) if len(qq.pieces) > 1 else [(qq.start, qq.end)]
+            return None
+        if t.is_punct and t.text not in (",",) or t.is_sent_start:
+            return None
+        j += 1
+    return None
+
+
 def _frames(doc: Doc, q: QuoteIndex) -> list[Frame]:
     text = doc.text
     frames: list[Frame] = []
+    para = _para_ids(doc)
     for v in doc:
         lower = v.lower_
         if lower == "according":
@@ -302,7 +356,7 @@ def _frames(doc: Doc, q: QuoteIndex) -> list[Frame]:
             else:
                 a, b = sent.start, sent.end - 1
             a, b = max(a, sent.start), min(b, sent.end - 1)
-            runs = _trim_runs(doc, _runs([i for i in range(a, b + 1) if i not in excl]))
+            runs = _clip_para(_trim_runs(doc, _runs([i for i in range(a, b + 1) if i not in excl])), para, v.i)
             # "according to" opens or closes its clause: keep the run next to it
             if not runs:
                 continue
@@ -320,6 +374,11 @@ def _frames(doc: Doc, q: QuoteIndex) -> list[Frame]:
         ftype = ""
         runs: list[tuple[int, int]] = []
         prep_cue: list[int] = []
+        if not kids and v.pos_ == "VERB" and src is not None:
+            qa = _quote_after(doc, q, v)
+            if qa is not None:
+                frames.append(Frame(v, "quote_post", _cue_tokens(v), qa, _source_piece(doc, src), src_tok=src, quoted=True))
+                continue
         if not kids and v.pos_ == "VERB":
             pc = _prep_child(v)
             if pc is not None:
@@ -346,7 +405,7 @@ def _frames(doc: Doc, q: QuoteIndex) -> list[Frame]:
             excl = set()
             if src is not None:
                 excl = set(range(src.left_edge.i, src.right_edge.i + 1))
-            runs = _content_runs(doc, v, kids, excl)
+            runs = _clip_para(_content_runs(doc, v, kids, excl), para, v.i)
             if kids[0].i < v.i:
                 ftype = "pre_" + ftype
             if prep_cue:
@@ -363,18 +422,21 @@ def _frames(doc: Doc, q: QuoteIndex) -> list[Frame]:
             h = v.head
             a, b = _subtree_range(h)
             sub = set(range(v.left_edge.i, v.right_edge.i + 1))
-            runs = _trim_runs(doc, _runs([i for i in range(a, v.left_edge.i) if i not in sub]))
+            runs = _clip_para(_trim_runs(doc, _runs([i for i in range(a, v.left_edge.i) if i not in sub])), para, v.i)
             ftype = "inverted"
-        if not runs and src is not None and v.pos_ == "VERB":
-            # a quotation right before the reporting clause: “...,” the senator said
-            start = min(v.idx, src.left_edge.idx)
-            k = start
-            while k > 0 and text[k - 1] in " ,\t":
-                k -= 1
-            pq = q.at(k - 1) if k > 0 else None
-            if pq is not None and pq.end == k and start - k < 4:
-                content = list(pq.pieces) if len(pq.pieces) > 1 else [(pq.start, pq.end)]
-                frames.append(Frame(v, "quote_pre", _cue_tokens(v), content, _source_piece(doc, src), src_tok=src, quoted=True))
+        only_objs = bool(kids) and all(c.i > v.i and c.dep_ in ("dobj", "dative") for c in kids) and (
+            v.lemma_.lower() in ADDRESSEE_LEMMAS
+        )
+        if (not runs or only_objs) and src is not None and v.pos_ == "VERB":
+            # a quotation right before the reporting clause: “...,” the senator said / told Putin
+            content = _quote_before(doc, q, v, src)
+            ftype2 = "quote_pre"
+            if content is None and not only_objs:
+                content = _quote_after(doc, q, v)
+                ftype2 = "quote_post"
+            if content is not None:
+                adr = _source_piece(doc, kids[0]) if only_objs else None
+                frames.append(Frame(v, ftype2, _cue_tokens(v), content, _source_piece(doc, src), adr, src_tok=src, quoted=True))
                 continue
         if not runs:
             # "X said:" + quotation / rest of the sentence

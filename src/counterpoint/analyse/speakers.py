@@ -93,11 +93,14 @@ class SpeakerResolver:
         if words[0].lower_ in {"i", "you", "it"} and len(words) == 1:
             return None
         persons = [e for e in mention.ents if e.label_ == "PERSON"]
+        head = mention.root
+        if not persons and head.pos_ == "PROPN" and head.lower_ in self._surnames():
+            # "Trump" tagged ORG by the small NER model, though the article names him as a person
+            return self._person(_strip_possessive(_strip_the(mention.text)), None)
         if persons:
             name_span = max(persons, key=len)
             return self._person(_strip_possessive(name_span.text), _role_of(mention, name_span))
         orgs = [e for e in mention.ents if e.label_ in {"ORG", "NORP", "GPE", "FAC"}]
-        head = mention.root
         head_lemma = head.lemma_.lower()
         if orgs and head.ent_type_ in {"ORG", "GPE", "FAC", "NORP"}:
             org = max(orgs, key=len)
@@ -166,6 +169,11 @@ class SpeakerResolver:
                            or head in role_key(e.speaker.name).split())]
         return max(candidates, key=lambda e: e.last_seen, default=None)
 
+    def _surnames(self) -> set[str]:
+        """Surnames of the people the article names (by NER, or as speakers already resolved)."""
+        names = {normalise(_strip_possessive(e.text)) for e in self.person_ents}
+        return {n.split()[-1] for n in names if n} | {e.surname for e in self.entries if e.surname}
+
     def _person_before(self, before: int) -> _Entry | None:
         """The antecedent of "he"/"she": the latest person named as a subject (or possessor) in the last
         few sentences, else the latest person named at all. Subjects are what pronouns usually continue.
@@ -175,9 +183,7 @@ class SpeakerResolver:
         """
         sentences = list(self.doc[:before].sents)[-3:] if before else []
         window_start = sentences[0].start if sentences else 0
-        surnames = {normalise(_strip_possessive(e.text)).split()[-1] for e in self.person_ents
-                    if normalise(_strip_possessive(e.text))}
-        surnames |= {e.surname for e in self.entries if e.surname}
+        surnames = self._surnames()
         candidates = [t for t in self.doc[window_start:before] if t.pos_ == "PROPN" and t.lower_ in surnames
                       and (t.i + 1 >= len(self.doc) or self.doc[t.i + 1].pos_ != "PROPN")]
         if not candidates:

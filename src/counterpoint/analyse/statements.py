@@ -71,7 +71,7 @@ def _statements(doc: Doc, shift: _Shift, start_id: int) -> tuple[list[Statement]
         via: list[Via] = []
         if parent is not None:
             via += parent.via
-            if parent.speaker is not None:
+            if parent.speaker is not None and parent.speaker is not speakers.get(i):
                 via.append(Via(parent.speaker.name, parent.speaker.kind, parent.source[0] if parent.source else None))
             for s, e in cited_by_speaker(doc, *attributions[a.parent].cue[0]) if attributions[a.parent].cue else []:
                 via.append(_via(doc, shift, s, e))

@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from counterpoint.model import Article
+from counterpoint.model import Article, Statement
 
 
 def print_articles(articles: list[Article], console: Console | None = None) -> None:
@@ -58,8 +58,8 @@ def print_statements(a: Article, console: Console) -> None:
     if not statements:
         console.print("[dim]No reported speech found.[/dim]")
         return
-    for st in statements:
-        indent = "    " if st.nested else ""
+    for st, depth in _tree_order(statements):
+        indent = "    " * depth
         who = st.speaker.name if st.speaker else "(no source)"
         if st.speaker and st.speaker.role:
             who += f", {st.speaker.role}"
@@ -77,3 +77,22 @@ def print_statements(a: Article, console: Console) -> None:
         content = st.content_text.replace("\n", " ")
         content = content if len(content) <= 300 else content[:297] + "..."
         console.print(f"{indent}  {escape(content)}")
+
+
+def _tree_order(statements: list[Statement]) -> list[tuple[Statement, int]]:
+    """Statements in reading order, each nested one right under its parent, with its depth."""
+    children: dict[str | None, list[Statement]] = {}
+    known = {st.id for st in statements}
+    for st in statements:
+        children.setdefault(st.parent if st.parent in known else None, []).append(st)
+    out: list[tuple[Statement, int]] = []
+
+    def walk(parent: str | None, depth: int) -> None:
+        for st in sorted(children.get(parent, []), key=lambda s: s.content[0].start if s.content else 0):
+            if any(st is seen for seen, _ in out):
+                continue
+            out.append((st, depth))
+            walk(st.id, depth + 1)
+
+    walk(None, 0)
+    return out
