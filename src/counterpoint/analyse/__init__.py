@@ -32,8 +32,14 @@ def check_text(text: str, source: str, lang: str | None = None) -> None:
 
 
 def analyse_text(text: str, source: str = "text", lang: str | None = None) -> Analysis:
-    """Sentences, entities, speakers and statements of one text; offsets index `text`."""
-    return next(analyse_many([(text, source, lang)]))  # type: ignore[return-value]
+    """Sentences, entities, speakers and statements of one text; offsets index `text`.
+
+    Raises InputError for a text that cannot be analysed (empty, not English).
+    """
+    result = next(analyse_many([(text, source, lang)]))
+    if isinstance(result, InputError):
+        raise result
+    return result
 
 
 def analyse(article: Article) -> Article:

@@ -1,0 +1,102 @@
+"""The analyse stage as a user meets it: speakers, chains, markers, refusals, offsets."""
+
+import json
+
+import pytest
+from conftest import run_cli
+
+from counterpoint.analyse import analyse_text
+from counterpoint.analyse.speakers import role_key
+from counterpoint.errors import InputError
+
+
+def by_content(analysis, fragment):
+    found = [s for s in analysis.statements if fragment in s.content_text]
+    assert found, f"no statement with {fragment!r} in {[s.content_text for s in analysis.statements]}"
+    return found[0]
+
+
+def test_name_variants_titles_and_pronouns_make_one_speaker():
+    text = ("Kremlin spokesman Dmitry Peskov said on Friday that the reports were not true. "
+            "Peskov added that the conversation had been confidential. "
+            "He said the Russian side never publicises such talks.")
+    a = analyse_text(text)
+    peskov = [s for s in a.speakers if s.name == "Dmitry Peskov"]
+    assert len(peskov) == 1 and peskov[0].role == "Kremlin spokesman" and peskov[0].kind == "person"
+    for fragment in ("the reports were not true", "had been confidential", "never publicises"):
+        assert by_content(a, fragment).speaker.name == "Dmitry Peskov"
+    assert len(peskov[0].mentions) == 3
+
+
+def test_anonymous_groups_and_their_members():
+    text = ("Two White House officials said the president was angry. "
+            "\"He digs in his heels,\" one of the officials said.")
+    a = analyse_text(text)
+    group = by_content(a, "the president was angry").speaker
+    assert group.kind == "anonymous"
+    assert by_content(a, "He digs in his heels").speaker is group
+
+
+def test_chain_through_a_relay_named_in_the_source():
+    text = ("\"If you want to have an arms race we can do that, but I'll win,\" Trump reportedly told Putin "
+            "during a March 21 call, according to two White House officials cited by NBC.")
+    a = analyse_text(text)
+    quote = by_content(a, "If you want to have an arms race")
+    assert quote.speaker is not None and quote.speaker.name == "Trump"
+    assert [v.name for v in quote.via] == ["NBC", "two White House officials"]
+    assert quote.hedged and quote.addressee is not None and quote.addressee.text == "Putin"
+
+
+def test_denial_confirmation_and_loaded_cues():
+    a = analyse_text("Peskov denied that Trump had said it. The ministry confirmed that talks took place. "
+                     "The senator claimed that the vote was rigged. The mayor said the road will reopen.")
+    assert by_content(a, "Trump had said it").denial
+    assert by_content(a, "talks took place").confirmation
+    claimed = by_content(a, "the vote was rigged")
+    assert claimed.cue_connotation == "loaded" and claimed.hedged
+    plain = by_content(a, "the road will reopen")
+    assert (plain.cue_connotation, plain.hedged, plain.denial, plain.confirmation) == ("neutral", False, False, False)
+
+
+def test_role_variants_share_a_key():
+    assert role_key("Kremlin spokesman") == role_key("Kremlin spokesperson") == "kremlin spokesperson"
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [("", "no text to analyse"), ("   \n ", "no text to analyse"),
+     ("Пресс-секретарь Кремля Дмитрий Песков заявил, что сообщения СМИ не соответствуют действительности.",
+      "unsupported language 'ru'")],
+)
+def test_refused_texts(text, problem):
+    with pytest.raises(InputError, match=problem):
+        analyse_text(text, source="doc-1")
+
+
+def test_text_without_sentences_or_speech_gives_no_statements():
+    assert analyse_text("... !!! ???").statements == []
+    assert analyse_text("The river rose by two metres overnight and the bridge was closed.").statements == []
+
+
+def test_statements_contract_keeps_keys_and_valid_offsets(example_dir):
+    lines = [json.dumps({"id": f.stem, "text": f.read_text(encoding="utf-8"), "keep": 1})
+             for f in sorted(example_dir.glob("*.txt"))]
+    lines += ["{bad json", json.dumps({"id": "ru", "text": "Песков заявил, что это неправда, и добавил ещё кое-что."})]
+    result = run_cli("statements", stdin="\n".join(lines) + "\n")
+    assert result.returncode == 0, result.stderr
+    out = [json.loads(line) for line in result.stdout.decode().splitlines()]
+    assert [o["id"] for o in out] == ["moscow-times", "sputnik", None, "ru"]
+    assert out[2]["statements"] == [] and "not valid JSON" in out[2]["error"]
+    assert out[3]["statements"] == [] and "unsupported language 'ru'" in out[3]["error"]
+    texts = {f.stem: f.read_text(encoding="utf-8") for f in example_dir.glob("*.txt")}
+    for record in out[:2]:
+        assert record["keep"] == 1 and record["statements"]
+        text = texts[record["id"]]
+        ids = {s["id"] for s in record["statements"]}
+        for st in record["statements"]:
+            for role in ("content", "cue", "source", "addressee"):
+                value = st[role]
+                for span in value if isinstance(value, list) else [value] if value else []:
+                    assert text[span["start"]:span["end"]] == span["text"]
+            assert st["nested"] == (st["parent"] is not None)
+            assert st["parent"] is None or st["parent"] in ids
