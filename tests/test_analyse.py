@@ -100,3 +100,16 @@ def test_statements_contract_keeps_keys_and_valid_offsets(example_dir):
                     assert text[span["start"]:span["end"]] == span["text"]
             assert st["nested"] == (st["parent"] is not None)
             assert st["parent"] is None or st["parent"] in ids
+
+
+def test_a_two_megabyte_article_is_analysed_in_pieces_with_valid_offsets(example_dir):
+    """Long texts are parsed in paragraph-aligned pieces; the cost stays linear in length."""
+    article = (example_dir / "moscow-times.txt").read_text(encoding="utf-8")
+    text = (article + "\n\n") * (2_000_000 // (len(article) + 2) + 1)
+    assert len(text) >= 2_000_000
+    a = analyse_text(text)
+    copies = text.count("If you want to have an arms race")
+    quotes = [s for s in a.statements if "If you want to have an arms race" in s.content_text]
+    assert len(quotes) >= copies  # found in every copy, whichever piece it fell in
+    assert all(span.valid_in(text) for s in a.statements for span in s.content + s.cue + (s.source or []))
+    assert all(span.valid_in(text) for span in a.sentences)

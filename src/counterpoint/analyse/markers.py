@@ -48,8 +48,12 @@ class Markers:
     cue_connotation: str  # "neutral" | "loaded"
 
 
-def markers(doc: Doc, cue: list[Span], content: list[Span], parent_hedged: bool = False) -> Markers:
-    """Markers of one statement, from its cue and content tokens and the words that modify them."""
+def markers(doc: Doc, cue: list[Span], content: list[Span], parent_hedged: bool = False,
+            sentence_start: int | None = None) -> Markers:
+    """Markers of one statement, from its cue and content tokens and the words that modify them.
+
+    `sentence_start` is the first token of the cue's sentence, when the caller knows it cheaply.
+    """
     cue_lemmas = {t.lemma_.lower() for span in cue for t in span}
     # Hedges that modify the cue ("Trump reportedly told") or stand between
     # the sentence start and the cue ("..., claiming that").
@@ -58,7 +62,8 @@ def markers(doc: Doc, cue: list[Span], content: list[Span], parent_hedged: bool 
     )
     if not hedged and cue:
         first = cue[0]
-        lead = doc[first.sent.start : first.start].text if first.sent is not None else ""
+        start = sentence_start if sentence_start is not None else first.sent.start
+        lead = doc[start : first.start].text
         hedged = bool(HEDGE_PHRASES.search(lead)) or bool(HEDGE_PHRASES.search(first.text))
     content_text = " ".join(span.text for span in content)
     denial = bool(cue_lemmas & DENIAL_CUES) or bool(DENIAL_CONTENT.search(content_text.strip("\"'“”‘’ ")))

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
+from counterpoint.analyse.doc_index import DocIndex
 from counterpoint.model import Span, Speaker, SpeakerKind
 
 PERSON_PRONOUNS = {"he", "she", "him", "her"}
@@ -58,10 +59,13 @@ def role_key(role: str | None) -> str:
 class SpeakerResolver:
     """Resolves source mentions in document order; holds the article's speakers so far."""
 
-    def __init__(self, doc: Doc) -> None:
+    def __init__(self, doc: Doc, index: DocIndex | None = None) -> None:
         self.doc = doc
+        self.index = index or DocIndex(doc)
         self.entries: list[_Entry] = []
-        self.person_ents = [e for e in doc.ents if e.label_ == "PERSON"]
+        self.person_ents = [e for e in self.index.ents if e.label_ == "PERSON"]
+        names = {normalise(_strip_possessive(e.text)) for e in self.person_ents}
+        self._ent_surnames = {n.split()[-1] for n in names if n}
 
     def speakers(self) -> list[Speaker]:
         return [e.speaker for e in self.entries]
@@ -71,7 +75,7 @@ class SpeakerResolver:
         mention = self.doc.char_span(start, end, alignment_mode="expand")
         if mention is None or not mention.text.strip():
             return None
-        evidence = Span.of(self.doc.text, start, end)
+        evidence = Span.of(self.index.text, start, end)
         entry = self._resolve(mention)
         if entry is None:
             return None
@@ -92,7 +96,8 @@ class SpeakerResolver:
             return self._latest(mention.start, kinds={"anonymous", "organisation"})
         if words[0].lower_ in {"i", "you", "it"} and len(words) == 1:
             return None
-        persons = [e for e in mention.ents if e.label_ == "PERSON"]
+        ents = self.index.ents_in(mention.start, mention.end)
+        persons = [e for e in ents if e.label_ == "PERSON"]
         head = mention.root
         if not persons and head.pos_ == "PROPN" and head.lower_ in self._surnames():
             # "Trump" tagged ORG by the small NER model, though the article names him as a person
@@ -100,7 +105,7 @@ class SpeakerResolver:
         if persons:
             name_span = max(persons, key=len)
             return self._person(_strip_possessive(name_span.text), _role_of(mention, name_span))
-        orgs = [e for e in mention.ents if e.label_ in {"ORG", "NORP", "GPE", "FAC"}]
+        orgs = [e for e in ents if e.label_ in {"ORG", "NORP", "GPE", "FAC"}]
         head_lemma = head.lemma_.lower()
         if orgs and head.ent_type_ in {"ORG", "GPE", "FAC", "NORP"}:
             org = max(orgs, key=len)
@@ -171,8 +176,7 @@ class SpeakerResolver:
 
     def _surnames(self) -> set[str]:
         """Surnames of the people the article names (by NER, or as speakers already resolved)."""
-        names = {normalise(_strip_possessive(e.text)) for e in self.person_ents}
-        return {n.split()[-1] for n in names if n} | {e.surname for e in self.entries if e.surname}
+        return self._ent_surnames | {e.surname for e in self.entries if e.surname}
 
     def _person_before(self, before: int) -> _Entry | None:
         """The antecedent of "he"/"she": the latest person named as a subject (or possessor) in the last
@@ -181,14 +185,13 @@ class SpeakerResolver:
         A person counts as named wherever their surname appears, since the
         small NER model misses many later mentions ("Trump's advisers").
         """
-        sentences = list(self.doc[:before].sents)[-3:] if before else []
-        window_start = sentences[0].start if sentences else 0
+        window_start = self.index.window_start(before, 3) if before else 0
         surnames = self._surnames()
         candidates = [t for t in self.doc[window_start:before] if t.pos_ == "PROPN" and t.lower_ in surnames
                       and (t.i + 1 >= len(self.doc) or self.doc[t.i + 1].pos_ != "PROPN")]
         if not candidates:
             earlier = [e for e in self.person_ents if e.end <= before]
-            candidates = [earlier[-1].root] if earlier else []
+            candidates = [earlier[-1].root] if earlier else []  # linear, but only when the window is empty
         if not candidates:
             return None
         subjects = [t for t in candidates if t.dep_ in {"nsubj", "nsubjpass", "poss"}]

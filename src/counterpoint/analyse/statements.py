@@ -6,6 +6,7 @@ from spacy.tokens import Doc
 
 from counterpoint.analyse.attribution import Attribution, find_attributions
 from counterpoint.analyse.chains import cited_by_speaker, split_relay
+from counterpoint.analyse.doc_index import DocIndex
 from counterpoint.analyse.markers import markers
 from counterpoint.analyse.speakers import SpeakerResolver, normalise
 from counterpoint.model import Analysis, Entity, Span, Speaker, Statement, Via
@@ -47,7 +48,8 @@ class _Shift:
 
 def _statements(doc: Doc, shift: _Shift, start_id: int) -> tuple[list[Statement], list[Speaker]]:
     attributions = find_attributions(doc)
-    resolver = SpeakerResolver(doc)
+    index = DocIndex(doc)
+    resolver = SpeakerResolver(doc, index)
     # Speakers are resolved in reading order, so "he" finds the person named before it.
     cores: dict[int, tuple[tuple[int, int] | None, list[tuple[int, int]]]] = {}
     for i in sorted(range(len(attributions)), key=lambda i: _first(attributions[i])):
@@ -74,13 +76,14 @@ def _statements(doc: Doc, shift: _Shift, start_id: int) -> tuple[list[Statement]
             if parent.speaker is not None and parent.speaker is not speakers.get(i):
                 via.append(Via(parent.speaker.name, parent.speaker.kind, parent.source[0] if parent.source else None))
             for s, e in cited_by_speaker(doc, *attributions[a.parent].cue[0]) if attributions[a.parent].cue else []:
-                via.append(_via(doc, shift, s, e))
+                via.append(_via(doc, index, shift, s, e))
         for s, e in cores.get(i, (None, []))[1]:
-            via.append(_via(doc, shift, s, e))
+            via.append(_via(doc, index, shift, s, e))
         cue_spans = [doc.char_span(s, e, alignment_mode="expand") for s, e in a.cue]
         content_spans = [doc.char_span(s, e, alignment_mode="expand") for s, e in a.content]
-        m = markers(doc, [c for c in cue_spans if c is not None], [c for c in content_spans if c is not None],
-                    parent_hedged=bool(parent and parent.hedged))
+        cues = [c for c in cue_spans if c is not None]
+        m = markers(doc, cues, [c for c in content_spans if c is not None], parent_hedged=bool(parent and parent.hedged),
+                    sentence_start=index.sentence_start(cues[0].start) if cues else None)
         statement = Statement(
             id=ids[i], kind=a.kind, content=shift.spans(a.content), cue=shift.spans(a.cue),
             source=shift.spans(a.source) if a.source else None, speaker=speakers.get(i),
@@ -99,14 +102,15 @@ def _first(a: Attribution) -> int:
     return min(s for s, _ in (a.source or a.cue or a.content))
 
 
-def _via(doc: Doc, shift: _Shift, start: int, end: int) -> Via:
+def _via(doc: Doc, index: DocIndex, shift: _Shift, start: int, end: int) -> Via:
     mention = doc.char_span(start, end, alignment_mode="expand")
+    ents = index.ents_in(mention.start, mention.end) if mention is not None else []
     kind = "anonymous"
-    if mention is not None and any(e.label_ in {"ORG", "NORP", "GPE", "FAC"} for e in mention.ents):
+    if mention is not None and any(e.label_ in {"ORG", "NORP", "GPE", "FAC"} for e in ents):
         kind = "organisation" if mention.root.ent_type_ else "anonymous"
-    if mention is not None and any(e.label_ == "PERSON" for e in mention.ents):
+    if any(e.label_ == "PERSON" for e in ents):
         kind = "person"
-    text = doc.text[start:end]
+    text = index.text[start:end]
     name = text[4:] if text.lower().startswith("the ") else text
     return Via(name, kind, shift.span(start, end))  # type: ignore[arg-type]
 
