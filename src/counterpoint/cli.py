@@ -56,10 +56,14 @@ def main() -> None:
 
     \b
     The pipeline, each stage usable alone (JSON lines in and out):
-      ingest    files, folders, stdin, URLs, RSS/Atom feeds, WARC -> the database
-      extract   HTML or text -> clean article text + metadata, page furniture removed
-      show      what the database holds; one article in full
-      export    articles as JSONL, CSV or Parquet
+      ingest      files, folders, stdin, URLs, RSS/Atom feeds, WARC -> the database
+                  (extracts and analyses as it stores)
+      extract     HTML or text -> clean article text + metadata, page furniture removed
+      statements  text -> who said what: quotes and reported speech with speaker,
+                  cue, content, addressee, sourcing chain, hedges and denials
+      analyse     find the statements of stored articles not analysed yet
+      show        what the database holds; one article in full, with its statements
+      export      articles as JSONL, CSV or Parquet
 
     \b
     Start with the bundled example (two outlets on one 2018 story):
@@ -274,13 +278,20 @@ def show(article, db, as_json) -> None:
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]), default="jsonl", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), required=True, help="File to write.")
 @click.option("--all-versions", is_flag=True, help="Every stored version, not only the latest of each article.")
-def export(db, fmt, output, all_versions) -> None:
-    """Write the stored articles as JSON lines, CSV or Parquet.
+@click.option("--statements", "what", flag_value="statements",
+              help="Export the statements (one row each: outlet, speaker, cue, content, markers) instead.")
+def export(db, fmt, output, all_versions, what) -> None:
+    """Write the stored articles, or their statements, as JSON lines, CSV or Parquet.
 
     The database itself is plain SQLite too: open it with Datasette
     (`datasette counterpoint.db`) or any SQLite tool.
+
+    \b
+    Examples:
+      counterpoint export --format csv -o articles.csv
+      counterpoint export --statements --format parquet -o statements.parquet
     """
-    from counterpoint.store import Store, StoreError, export_articles
+    from counterpoint.store import Store, StoreError, export_articles, export_rows
 
     if not Path(db).exists():
         _fail(f"{db}: no such database")
@@ -289,8 +300,11 @@ def export(db, fmt, output, all_versions) -> None:
     except StoreError as exc:
         _fail(str(exc))
     with store:
-        n = export_articles(store.articles(all_versions), Path(output), fmt)
-    click.echo(f"{n} articles -> {output}", err=True)
+        if what == "statements":
+            n = export_rows(store.statement_rows(), Path(output), fmt)
+        else:
+            n = export_articles(store.articles(all_versions), Path(output), fmt)
+    click.echo(f"{n} {what or 'articles'} -> {output}", err=True)
 
 
 @main.command()

@@ -33,6 +33,10 @@ ROLE_SYNONYMS = {"spokesman": "spokesperson", "spokeswoman": "spokesperson", "sp
 TITLES = re.compile(r"^(?:mr|mrs|ms|miss|dr|prof|sir|president|prime minister|minister|senator|sen|rep|gov|"
                     r"governor|general|gen|secretary|ambassador|judge|justice|chancellor|king|queen|pope)\.?\s+",
                     re.I)
+PLACE_TYPES = {"GPE", "LOC"}
+ROLE_WORDS = {"president", "ambassador", "minister", "spokesman", "spokeswoman", "spokesperson", "secretary",
+              "senator", "governor", "chancellor", "general", "judge", "mayor", "chairman", "director", "chief",
+              "leader", "envoy", "adviser", "advisor", "official", "representative", "congressman", "prosecutor"}
 DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "his", "her", "their", "its", "our", "one", "of",
                "two", "three", "four", "several", "some", "many", "other", "another", "both", "all"}
 
@@ -107,11 +111,16 @@ class SpeakerResolver:
             return self._person(_strip_possessive(name_span.text), _role_of(mention, name_span))
         orgs = [e for e in ents if e.label_ in {"ORG", "NORP", "GPE", "FAC"}]
         head_lemma = head.lemma_.lower()
+        if head.lower_ not in self._surnames():
+            # "the US President" when the article already quoted "U.S. President Donald Trump"
+            found = self._latest(mention.start, kinds={"person"}, head=ROLE_SYNONYMS.get(head_lemma, head_lemma))
+            if found and head_lemma not in {"official", "source"}:
+                return found
         if orgs and head.ent_type_ in {"ORG", "GPE", "FAC", "NORP"}:
             org = max(orgs, key=len)
             return self._group(_strip_the(org.text), "organisation", role=None, heads={normalise(org.text)})
         if head.pos_ == "PROPN":
-            return self._person(_strip_possessive(_strip_the(mention.text)), None)
+            return self._named_without_ner(mention)
         anonymous = head_lemma in ANONYMOUS_HEADS or head.tag_ in {"NNS", "NNPS"} or _indefinite(mention)
         if _member_of(mention):  # "one of the officials": a member of a group already named
             nouns = [t.lemma_.lower() for t in mention if t.pos_ in {"NOUN", "PROPN"}]
@@ -129,6 +138,23 @@ class SpeakerResolver:
                                heads={ROLE_SYNONYMS.get(head_lemma, head_lemma)})
         return self._group(_strip_the(mention.text), "anonymous", role=None,
                            heads={ROLE_SYNONYMS.get(head_lemma, head_lemma)})
+
+    def _named_without_ner(self, mention: SpacySpan) -> _Entry:
+        """'Russian Ambassador in Washington Anatoly Antonov' when NER found no person in it: the trailing
+        capitalised words are the name (at most three, titles excluded), what precedes them the role."""
+        words = [t for t in mention if not t.is_punct]
+        end = len(words)
+        start = end
+        while start > 0 and end - start < 3 and words[start - 1].pos_ == "PROPN" and words[start - 1].is_title \
+                and words[start - 1].lower_ not in ROLE_WORDS and words[start - 1].ent_type_ not in PLACE_TYPES:
+            start -= 1
+        if start == end:
+            return self._person(_strip_possessive(_strip_the(mention.text)), None)
+        if end - start == 3 and start > 0 and words[start - 1].pos_ == "ADP":
+            start += 1  # "Ambassador in Washington Anatoly Antonov": the place belongs to the preposition
+        name = " ".join(t.text for t in words[start:end])
+        role = " ".join(t.text for t in words[:start]) or None
+        return self._person(_strip_possessive(name), _strip_the(role) if role else None)
 
     def _person(self, name: str, role: str | None) -> _Entry:
         name = TITLES.sub("", name).strip() or name
@@ -164,12 +190,16 @@ class SpeakerResolver:
         for entry in self.entries:
             if entry.speaker.key == key:
                 return entry
+            if kind == "organisation" == entry.speaker.kind and _short_form(key, entry.speaker.key):
+                if len(name) > len(entry.speaker.name):  # "NBC" then "NBC News": keep the full name
+                    entry.speaker.name, entry.speaker.key = name, key
+                return entry
         entry = _Entry(Speaker(name=name, role=role, kind=kind, key=key), heads=heads)
         self.entries.append(entry)
         return entry
 
     def _latest(self, before: int, kinds: set[str], head: str | None = None) -> _Entry | None:
-        candidates = [e for e in self.entries if e.speaker.kind in kinds and e.last_seen < before
+        candidates = [e for e in self.entries if e.speaker.kind in kinds and e.last_seen <= before
                       and (head is None or head in e.heads or head in role_key(e.speaker.role).split()
                            or head in role_key(e.speaker.name).split())]
         return max(candidates, key=lambda e: e.last_seen, default=None)
@@ -199,10 +229,19 @@ class SpeakerResolver:
         return self._person(_strip_possessive(chosen.text), None)
 
 
+def _short_form(a: str, b: str) -> bool:
+    """'org:nbc' and 'org:nbc news' name the same organisation."""
+    return a.startswith(b + " ") or b.startswith(a + " ")
+
+
 def _role_of(mention: SpacySpan, name: SpacySpan) -> str | None:
     """'Kremlin spokesman Dmitry Peskov' -> 'Kremlin spokesman'; 'Peskov, the spokesman' -> 'spokesman'."""
     before = mention.doc[mention.start : name.start]
-    after = mention.doc[name.end : mention.end]
+    end = name.end
+    while end < mention.end and not (mention.doc[end].lower_ in {"who", "which", "whose", "that"}
+                                     or mention.doc[end].dep_ == "relcl"):
+        end += 1  # a relative clause ("Putin, who was re-elected ...") describes, it is not a role
+    after = mention.doc[name.end : end]
     parts = [p for p in (before.text, after.text) if p.strip(" ,")]
     if not parts:
         return None

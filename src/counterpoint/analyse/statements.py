@@ -82,7 +82,8 @@ def _statements(doc: Doc, shift: _Shift, start_id: int) -> tuple[list[Statement]
         cue_spans = [doc.char_span(s, e, alignment_mode="expand") for s, e in a.cue]
         content_spans = [doc.char_span(s, e, alignment_mode="expand") for s, e in a.content]
         cues = [c for c in cue_spans if c is not None]
-        m = markers(doc, cues, [c for c in content_spans if c is not None], parent_hedged=bool(parent and parent.hedged),
+        m = markers(doc, cues, [c for c in content_spans if c is not None],
+                    parent_hedged=bool(parent and parent.hedged),
                     sentence_start=index.sentence_start(cues[0].start) if cues else None)
         statement = Statement(
             id=ids[i], kind=a.kind, content=shift.spans(a.content), cue=shift.spans(a.cue),

@@ -1,4 +1,4 @@
-"""Articles out to the formats people already use: JSON lines, CSV, Parquet."""
+"""Stored data out to the formats people already use: JSON lines, CSV, Parquet."""
 
 from __future__ import annotations
 
@@ -6,46 +6,44 @@ import csv
 import json
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from counterpoint import __version__
 from counterpoint.model import SCHEMA_VERSION, Article
 
 Format = Literal["jsonl", "csv", "parquet"]
-COLUMNS = ["id", "outlet", "title", "authors", "published", "lang", "url", "source", "text"]
+ARTICLE_COLUMNS = ["id", "outlet", "title", "authors", "published", "lang", "url", "source", "text"]
 
 
 def export_articles(articles: Iterable[Article], path: Path, fmt: Format) -> int:
-    """Write articles to `path`; returns how many. CSV and Parquet get flat columns."""
+    """Write articles to `path`; returns how many. JSONL keeps everything, CSV and Parquet get flat columns."""
     rows = list(articles)
     if fmt == "jsonl":
+        return export_rows([a.to_dict() for a in rows], path, fmt)
+    flat = [{**{c: getattr(a, c) for c in ARTICLE_COLUMNS}, "removed": len(a.removed),
+             "statements": len(a.analysis.statements) if a.analysis else None} for a in rows]
+    return export_rows(flat, path, fmt)
+
+
+def export_rows(rows: list[dict[str, Any]], path: Path, fmt: Format) -> int:
+    """Write flat records; lists stay lists in JSONL and Parquet and become '; '-joined text in CSV."""
+    if fmt == "jsonl":
         with path.open("w", encoding="utf-8") as fh:
-            for a in rows:
-                record = {**a.to_dict(), "schema_version": SCHEMA_VERSION, "counterpoint_version": __version__}
+            for row in rows:
+                record = {**row, "schema_version": SCHEMA_VERSION, "counterpoint_version": __version__}
                 fh.write(json.dumps(record, ensure_ascii=False) + "\n")
     elif fmt == "csv":
+        columns = list(rows[0]) if rows else []
         with path.open("w", encoding="utf-8", newline="") as fh:
-            writer = csv.writer(fh)
-            writer.writerow([*COLUMNS, "removed"])
-            for a in rows:
-                writer.writerow([*_flat(a), len(a.removed)])
+            writer = csv.DictWriter(fh, fieldnames=columns)
+            writer.writeheader()
+            for row in rows:
+                writer.writerow({k: "; ".join(v) if isinstance(v, list) else v for k, v in row.items()})
     elif fmt == "parquet":
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        table = pa.table({
-            **{c: [getattr(a, c) for a in rows] for c in COLUMNS if c != "authors"},
-            "authors": pa.array([a.authors for a in rows], type=pa.list_(pa.string())),
-            "removed": [len(a.removed) for a in rows],
-        })
-        pq.write_table(table, path)
+        pq.write_table(pa.Table.from_pylist(rows), path)
     else:
         raise ValueError(f"unknown format {fmt!r}")
     return len(rows)
-
-
-def _flat(a: Article) -> list[str]:
-    return [
-        a.id, a.outlet or "", a.title or "", "; ".join(a.authors), a.published or "", a.lang or "", a.url or "",
-        a.source or "", a.text,
-    ]

@@ -175,6 +175,17 @@ class Store:
         ).fetchall():
             yield self._article(row)
 
+    def statement_rows(self) -> list[dict]:
+        """Every statement of the latest articles as a flat row, with its article's outlet and title."""
+        rows = self.db.execute(
+            "SELECT s.article_id, a.outlet, a.title, a.published, s.id AS statement, s.kind, s.speaker,"
+            " s.speaker_role, s.speaker_key, s.source, s.cue, s.content, s.addressee, s.via, s.nested, s.parent,"
+            " s.hedged, s.denial, s.confirmation, s.cue_connotation, s.content_start, s.content_end"
+            " FROM statements s JOIN latest_articles a ON a.id = s.article_id ORDER BY a.published, a.id,"
+            " s.content_start"
+        ).fetchall()
+        return [dict(r) for r in rows]
+
     def log_error(self, source: str, problem: str) -> None:
         self.db.execute("INSERT INTO errors (source, problem, at) VALUES (?, ?, ?)", (source, problem, _now()))
 
