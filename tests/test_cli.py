@@ -68,6 +68,12 @@ def test_ingest_show_export_the_example(tmp_path, example_dir):
     out = tmp_path / "a.csv"
     assert run_cli("export", "--db", db, "--format", "csv", "-o", str(out)).returncode == 0
     assert out.read_text(encoding="utf-8").startswith("id,outlet,title")
+    statements = tmp_path / "s.jsonl"
+    assert run_cli("export", "--db", db, "--statements", "-o", str(statements)).returncode == 0
+    rows = [json.loads(line) for line in statements.read_text(encoding="utf-8").splitlines()]
+    peskov = [r for r in rows if r["speaker"] == "Dmitry Peskov" and r["denial"]]
+    assert {r["outlet"] for r in peskov} == {"Moscow Times", "Sputnik"}
+    assert b"statements (" in one.stdout  # `show ARTICLE` lists who said what
 
 
 def test_ingest_reports_bad_documents_after_storing_the_good_ones(tmp_path, example_dir):
