@@ -101,18 +101,12 @@ def ingest(sources, db, workers, url_lists, outlet, allow_private, ignore_robots
       counterpoint ingest https://example.org/feed.xml
       counterpoint ingest CC-NEWS-20180301.warc.gz --db news.db
     """
-    from counterpoint.store import Store, StoreError
-
     if not sources and not url_lists:
         raise click.UsageError("give at least one source (a file, folder, URL or '-'), or --urls FILE")
     options = _make_options(outlet, allow_private, ignore_robots, timeout, max_mb)
     errors: list[InputError] = []
     counts = {"added": 0, "new_version": 0, "unchanged": 0}
-    try:
-        store = Store(db)
-    except StoreError as exc:
-        _fail(str(exc))
-    with store:
+    with _open_store(db) as store:
         items = _chain(read_sources(sources, options), *(read_url_list(u, options) for u in url_lists))
         docs = _collect_errors(items, errors, store)
         for result in _progress(extract_many(_unstored(docs, store, counts), workers), "Extracting"):
@@ -224,39 +218,35 @@ def statements(infile, workers) -> None:
 @click.option("--all", "redo", is_flag=True, help="Analyse every article again, not only the new ones.")
 def analyse(db, workers, redo) -> None:
     """Find the statements in stored articles that have not been analysed yet."""
-    from counterpoint.store import Store, StoreError
-
-    try:
-        store = Store(db)
-    except StoreError as exc:
-        _fail(str(exc))
-    with store:
+    with _open_store(db, must_exist=True) as store:
         n, errors = _analyse_stored(store, workers, redo)
     click.echo(f"{n} articles analysed, {len(errors)} not analysed", err=True)
     _report_errors(errors)
 
 
 @main.command()
-@click.argument("article", required=False)
+@click.argument("articles", nargs=-1)
 @db_option
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
-def show(article, db, as_json) -> None:
-    """List the stored articles, or show one in full.
+@click.option("--all", "show_all", is_flag=True, help="Show every stored article in full.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON lines instead of text.")
+def show(articles, db, show_all, as_json) -> None:
+    """List the stored articles, or show some in full with their statements.
 
-    ARTICLE is an id (a unique prefix is enough), a URL or the path it was
-    ingested from. Without it, a table of the latest version of every article.
+    ARTICLES are ids (a unique prefix is enough), URLs or the paths they
+    were ingested from. Without any, a table of the latest version of every
+    article; with --all, every article in full.
+
+    \b
+    Examples:
+      counterpoint show
+      counterpoint show 919c88
+      counterpoint show examples/arms-race-2018/sputnik.txt
+      counterpoint show --all --json > everything.jsonl
     """
     from counterpoint.report.terminal import print_article, print_articles
-    from counterpoint.store import Store, StoreError
 
-    if not Path(db).exists():
-        _fail(f"{db}: no such database; create it with 'counterpoint ingest SOURCES --db {db}'")
-    try:
-        store = Store(db)
-    except StoreError as exc:
-        _fail(str(exc))
-    with store:
-        if article is None:
+    with _open_store(db, must_exist=True) as store:
+        if not articles and not show_all:
             rows = list(store.articles())
             if as_json:
                 for a in rows:
@@ -264,13 +254,17 @@ def show(article, db, as_json) -> None:
             else:
                 print_articles(rows)
             return
-        found = store.article(article)
-        if found is None:
-            _fail(f"{article}: no such article in {db} (see 'counterpoint show' for the list)")
-        if as_json:
-            click.echo(json.dumps(_article_record(found), ensure_ascii=False, indent=2))
-        else:
-            print_article(found)
+        found = list(store.articles()) if show_all else []
+        for ref in articles:
+            article = store.article(ref)
+            if article is None:
+                _fail(f"{ref}: no such article in {db} (see 'counterpoint show' for the list)")
+            found.append(article)
+        for article in found:
+            if as_json:
+                click.echo(json.dumps(_article_record(article), ensure_ascii=False))
+            else:
+                print_article(article)
 
 
 @main.command()
@@ -291,15 +285,9 @@ def export(db, fmt, output, all_versions, what) -> None:
       counterpoint export --format csv -o articles.csv
       counterpoint export --statements --format parquet -o statements.parquet
     """
-    from counterpoint.store import Store, StoreError, export_articles, export_rows
+    from counterpoint.store import export_articles, export_rows
 
-    if not Path(db).exists():
-        _fail(f"{db}: no such database")
-    try:
-        store = Store(db)
-    except StoreError as exc:
-        _fail(str(exc))
-    with store:
+    with _open_store(db, must_exist=True) as store:
         if what == "statements":
             n = export_rows(store.statement_rows(), Path(output), fmt)
         else:
@@ -312,15 +300,9 @@ def export(db, fmt, output, all_versions, what) -> None:
 @workers_option
 def reextract(db, workers) -> None:
     """Re-run extraction on every stored document (after an upgrade), keeping versions."""
-    from counterpoint.store import Store, StoreError
-
-    try:
-        store = Store(db)
-    except StoreError as exc:
-        _fail(str(exc))
     errors: list[InputError] = []
     n = 0
-    with store:
+    with _open_store(db, must_exist=True) as store:
         for result in _progress(extract_many(store.documents(), workers), "Re-extracting"):
             if result.error:
                 errors.append(result.error)
@@ -332,6 +314,18 @@ def reextract(db, workers) -> None:
 
 
 # -- helpers ---------------------------------------------------------------
+
+
+def _open_store(db: str, must_exist: bool = False):
+    """The database, or a one-line error and exit status 2."""
+    from counterpoint.store import Store, StoreError
+
+    if must_exist and not Path(db).exists():
+        _fail(f"{db}: no such database; create it with 'counterpoint ingest SOURCES --db {db}'")
+    try:
+        return Store(db)
+    except StoreError as exc:
+        _fail(str(exc))
 
 
 def _analyse_stored(store, workers: int, redo: bool = False) -> tuple[int, list[InputError]]:
