@@ -54,7 +54,15 @@ def score(gold: Path, pred: Path, flags: list[str]) -> dict:
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as fh:
         out = Path(fh.name)
     try:
-        cmd = [sys.executable, str(shared_dir() / "eval" / "score_attribution.py"), str(gold), str(pred), "--json", str(out), *flags]
+        cmd = [
+            sys.executable,
+            str(shared_dir() / "eval" / "score_attribution.py"),
+            str(gold),
+            str(pred),
+            "--json",
+            str(out),
+            *flags,
+        ]
         subprocess.run(cmd, check=True, capture_output=True, text=True)
         return json.loads(out.read_text())
     finally:
@@ -112,8 +120,10 @@ def main() -> int:
 
     n_out = sum(len(r["statements"]) for r in records)
     n_nested = sum(s["nested"] for r in records for s in r["statements"])
-    print(f"PolNeAR {args.split}: {len(data)} articles, {sum(len(a['attributions']) for a in data)} gold relations; "
-          f"we return {n_out} ({n_nested} nested, skipped by the scorer)\n")
+    print(
+        f"PolNeAR {args.split}: {len(data)} articles, {sum(len(a['attributions']) for a in data)} gold relations; "
+        f"we return {n_out} ({n_nested} nested, skipped by the scorer)\n"
+    )
 
     sp = para["span"]
     print("Span exact F1, --para-split --fragments (CofeNet's setting)")
@@ -130,15 +140,27 @@ def main() -> int:
     at = default["attribution"]
     print("\nWho said what, default settings (attribution level, content Dice >= 0.5)")
     print(f"  {'row':34s} {'P':>6s} {'R':>6s} {'F1':>6s}")
-    for row in ("content", "content+cue", "content+source(overlap)", "content+cue+source(overlap)", "strict(all exact)"):
+    for row in (
+        "content",
+        "content+cue",
+        "content+source(overlap)",
+        "content+cue+source(overlap)",
+        "strict(all exact)",
+    ):
         r = at[row]
         mark = f"   bar {BAR['who_said_what']:.0f}" if row == "content+source(overlap)" else ""
         print(f"  {row:34s} {r['p']:6.1f} {r['r']:6.1f} {r['f1']:6.1f}{mark}")
     rec = at["recall_by_gold_type"]
-    print("  recall by gold type: " + ", ".join(f"{k} {v['r']:.1f} (n={v['gold']})" for k, v in rec.items())
-          + f"   bar indirect {BAR['indirect_recall']:.0f}")
+    print(
+        "  recall by gold type: "
+        + ", ".join(f"{k} {v['r']:.1f} (n={v['gold']})" for k, v in rec.items())
+        + f"   bar indirect {BAR['indirect_recall']:.0f}"
+    )
     dsp = default["span"]
-    print("  default-setting span exact F1: " + ", ".join(f"{r} {dsp[r]['exact']['f1']:.1f}" for r in ("source", "cue", "content")))
+    print(
+        "  default-setting span exact F1: "
+        + ", ".join(f"{r} {dsp[r]['exact']['f1']:.1f}" for r in ("source", "cue", "content"))
+    )
 
     n = len(texts)
     ratio = parse_s / stage_s if stage_s > 0 else float("inf")

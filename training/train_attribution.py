@@ -38,8 +38,10 @@ from counterpoint.analyse.attribution import (  # noqa: E402
     _score,
     assemble,
     candidate_frames,
+    content_cut_options,
     cue_extension_options,
     source_cut_options,
+    source_presence_features,
     to_record,
 )
 from counterpoint.models import spacy_pipeline  # noqa: E402
@@ -55,7 +57,8 @@ def load_docs(split: str, cache: Path | None):
     from spacy.tokens import DocBin
 
     nlp = spacy_pipeline()
-    data = [json.loads(line) for line in open(shared_dir() / "data" / "polnear" / f"{split}.jsonl", encoding="utf-8")]
+    with open(shared_dir() / "data" / "polnear" / f"{split}.jsonl", encoding="utf-8") as fh:
+        data = [json.loads(line) for line in fh]
     path = cache / f"{split}.spacy" if cache else None
     if path is not None and path.exists():
         docs = list(DocBin().from_disk(path).get_docs(nlp.vocab))
@@ -72,7 +75,7 @@ def load_docs(split: str, cache: Path | None):
 
 
 def label(article: dict, frames, matched: list | None = None) -> list[int | None]:
-    """1 / 0 per frame, None to leave it out of training; `matched` collects (frame, gold) pairs."""
+    """1 / 0 per frame, -1 inside a gold content, None to leave it out; `matched` collects (frame, gold) pairs."""
     gold = article["attributions"]
     out: list[int | None] = []
     for f in frames:
@@ -81,18 +84,40 @@ def label(article: dict, frames, matched: list | None = None) -> list[int | None
         y: int | None = 0
         for g in gold:
             gs, ge = g["cue"]
-            if f.type == "according":
-                hit = gs <= c < ge or (gs <= c + 10 and c < ge)
-            else:
-                hit = gs <= c < ge
+            # "according to": the cue token is "according"
+            hit = gs <= c < ge or (f.type == "according" and gs <= c + 10 and c < ge)
             if hit and g["content"][0] < ce and cs < g["content"][1]:
-                y = 1
+                inter = sum(max(0, min(b, g["content"][1]) - max(a, g["content"][0])) for a, b in f.content)
+                size = sum(b - a for a, b in f.content) + g["content"][1] - g["content"][0]
+                # a frame with the right cue but the wrong extent teaches nothing either way
+                y = 1 if 2 * inter / max(size, 1) >= 0.5 else None
                 if matched is not None:
                     matched.append((f, g))
                 break
         if y == 0 and any(g["content"][0] <= c < g["content"][1] for g in gold):
-            y = None
+            y = -1  # inside a gold content: maybe a nested relation (not for the main model)
         out.append(y)
+    # several frames of one verb (dobj / dobj+prep / prep...) matching one gold relation: only the
+    # closest (content Dice, then exact cue) is positive, so the classifier learns to prefer it
+    best: dict[tuple[int, int], tuple[float, int]] = {}
+    for i, f in enumerate(frames):
+        if out[i] != 1:
+            continue
+        g = next(g for g in gold if g["cue"][0] <= f.verb.idx + (10 if f.type == "according" else 0) and f.verb.idx < g["cue"][1])
+        gs, ge = g["content"]
+        inter = sum(max(0, min(b, ge) - max(a, gs)) for a, b in f.content)
+        size = sum(b - a for a, b in f.content) + ge - gs
+        ct = sorted(f.cue_toks)
+        doc = f.verb.doc
+        cue_exact = (doc[ct[0]].idx, doc[ct[-1]].idx + len(doc[ct[-1]].text)) == tuple(g["cue"])
+        q = 2 * inter / max(size, 1) + (0.5 if cue_exact else 0.0)
+        key = (f.verb.i, g["cue"][0])
+        if key not in best or q > best[key][0]:
+            if key in best:
+                out[best[key][1]] = 0
+            best[key] = (q, i)
+        else:
+            out[i] = 0
     return out
 
 
@@ -145,6 +170,8 @@ def main() -> int:
     ap.add_argument("--min-count", type=int, default=2, help="drop features seen fewer times")
     ap.add_argument("--cv-pred", type=Path, default=None, help="write out-of-fold predictions (scorer input) here")
     ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--outer-threshold", type=float, default=0.0, help="experimental: drop a parentless relation below this (0: off)")
+    ap.add_argument("--threshold", type=float, default=None, help="force the decision threshold (default: CV-chosen)")
     args = ap.parse_args()
 
     t0 = time.time()
@@ -152,24 +179,40 @@ def main() -> int:
     print(f"parsed/loaded {len(docs)} articles in {time.time() - t0:.0f}s", flush=True)
     all_frames = [candidate_frames(d) for d in docs]
     examples = []  # (doc index, frame index, feats, y)
-    matched: list = []
+    examples_all = []  # also the frames inside gold contents (y = -1)
+    matched: list = []  # (doc index, frame, gold relation)
     for di, (a, frames) in enumerate(zip(data, all_frames, strict=True)):
-        for fi, (f, y) in enumerate(zip(frames, label(a, frames, matched), strict=True)):
+        pairs: list = []
+        for fi, (f, y) in enumerate(zip(frames, label(a, frames, pairs), strict=True)):
             if y is not None:
-                examples.append((di, fi, f.feats, y))
+                examples_all.append((di, fi, f.feats, y))
+                if y >= 0:
+                    examples.append((di, fi, f.feats, y))
+        matched += [(di, f, g) for f, g in pairs]
 
     # boundary decisions, learned from the frames that match a gold relation (teacher forcing)
-    cue_rows: list[tuple[list[str], int]] = []
-    src_rows: list[tuple[list[str], int]] = []
-    for f, g in matched:
+    # rows: (doc index, features, keep?)
+    cue_rows: list[tuple[int, list[str], int]] = []
+    src_rows: list[tuple[int, list[str], int]] = []
+    con_rows: list[tuple[int, list[str], int]] = []
+    any_rows: list[tuple[int, list[str], int]] = []
+    for di, f, g in matched:
         doc = f.verb.doc
         gc_end = g["cue"][1]
-        cue_extension_options(doc, f, lambda x, e, ge=gc_end: cue_rows.append((x, int(ge >= e))) or ge >= e)
+        if f.source is not None:
+            any_rows.append((di, source_presence_features(f), int(g["source"] is not None)))
+        cue_extension_options(doc, f, lambda x, e, ge=gc_end, di=di: cue_rows.append((di, x, int(ge >= e))) or ge >= e)
         if g["source"] and f.source is not None and g["source"][0] < f.source[1] and f.source[0] < g["source"][1]:
             gs_end = g["source"][1]
-            source_cut_options(doc, f, lambda x, e, ge=gs_end: src_rows.append((x, int(ge >= e))) or ge >= e)
+            source_cut_options(doc, f, lambda x, e, ge=gs_end, di=di: src_rows.append((di, x, int(ge >= e))) or ge >= e)
+        if len(g["content_spans"]) == 1 and f.content[0][0] < g["content"][1] and g["content"][0] < f.content[-1][1]:
+            gc_end2 = g["content"][1]
+            content_cut_options(
+                doc, f, lambda x, e, ge=gc_end2, di=di: con_rows.append((di, x, int(ge >= e))) or ge >= e
+            )
 
-    def fit_rows(rows: list[tuple[list[str], int]]) -> dict[str, float]:
+    def fit_rows(rows3: list[tuple[int, list[str], int]], docs_in: set[int]) -> dict[str, float]:
+        rows = [(x, lab) for di, x, lab in rows3 if di in docs_in]
         voc = Vocab()
         ids = [voc.ids(x, grow=True) for x, _ in rows]
         yy = np.array([lab for _, lab in rows], dtype=float)
@@ -178,19 +221,40 @@ def main() -> int:
         out = {inv[i]: round(float(w[i]), 4) for i in range(len(w)) if abs(w[i]) > 1e-3}
         out["_bias"] = round(float(b), 4)
         acc = np.mean([(_lin(out, x) > 0) == bool(lab) for x, lab in rows]) if rows else 0.0
-        print(f"  boundary model: {len(rows)} decisions, {yy.mean() if rows else 0:.2f} positive, train accuracy {acc:.3f}")
+        pos = yy.mean() if rows else 0.0
+        print(f"  boundary model: {len(rows)} decisions, {pos:.2f} positive, train accuracy {acc:.3f}")
         return out
 
-    cue_ext = fit_rows(cue_rows)
-    src_keep = fit_rows(src_rows)
-    print(f"{sum(len(f) for f in all_frames)} candidate frames, {len(examples)} labelled, "
-          f"{sum(e[3] for e in examples)} positive; gold relations {sum(len(a['attributions']) for a in data)}")
+    print(
+        f"{sum(len(f) for f in all_frames)} candidate frames, {len(examples)} labelled, "
+        f"{sum(e[3] for e in examples)} positive; gold relations {sum(len(a['attributions']) for a in data)}"
+    )
 
     from collections import Counter
 
     counts = Counter(x for e in examples for x in e[2])
 
+    def fit_outer(docs_in: set[int]) -> dict[str, float]:
+        """Is a frame that found no parent an outermost relation? (frames inside gold contents are negatives)"""
+        voc = Vocab()
+        rows, yy = [], []
+        for di, _fi, feats, y in examples_all:
+            if di in docs_in:
+                rows.append(voc.ids([x for x in feats if counts[x] >= args.min_count], grow=True))
+                yy.append(1.0 if y == 1 else 0.0)
+        w, b = fit(rows, np.array(yy), len(voc.index), l2=args.l2, epochs=args.epochs)
+        inv = {i: x for x, i in voc.index.items()}
+        out = {inv[i]: round(float(w[i]), 4) for i in range(len(w)) if abs(w[i]) > 1e-3}
+        out["_bias"] = round(float(b), 4)
+        return out
+
     def train_on(idx: list[int]) -> Model:
+        docs_in = {examples[k][0] for k in idx}
+        outer = fit_outer(docs_in) if args.outer_threshold > 0 else {}
+        src_any = fit_rows(any_rows, docs_in)
+        cue_ext = fit_rows(cue_rows, docs_in)
+        src_keep = fit_rows(src_rows, docs_in)
+        content_keep = fit_rows(con_rows, docs_in)
         voc = Vocab()
         rows = []
         for k in idx:
@@ -200,7 +264,15 @@ def main() -> int:
         w, b = fit(rows, y, len(voc.index), l2=args.l2, epochs=args.epochs)
         inv = {i: x for x, i in voc.index.items()}
         return Model(
-            {inv[i]: round(float(w[i]), 4) for i in range(len(w)) if abs(w[i]) > 1e-3}, float(b), 0.5, cue_ext, src_keep
+            {inv[i]: round(float(w[i]), 4) for i in range(len(w)) if abs(w[i]) > 1e-3},
+            float(b),
+            0.5,
+            cue_ext=cue_ext,
+            src_keep=src_keep,
+            content_keep=content_keep,
+            outer=outer,
+            outer_threshold=args.outer_threshold,
+            src_any=src_any,
         )
 
     # cross-validation on train, folds by article
@@ -226,6 +298,9 @@ def main() -> int:
         if f > best[0]:
             best = (f, float(thr))
     print(f"CV frame-level F1 {100 * best[0]:.1f} at threshold {best[1]:.3f}")
+    if args.threshold is not None:
+        best = (best[0], args.threshold)
+        print(f"threshold forced to {args.threshold}")
 
     if args.cv_pred:
         with open(args.cv_pred, "w", encoding="utf-8") as fh:
@@ -247,8 +322,12 @@ def main() -> int:
                 "threshold": best[1],
                 "cv_frame_f1": round(100 * best[0], 2),
                 "weights": dict(sorted(final.weights.items())),
-                "cue_ext": dict(sorted(cue_ext.items())),
-                "src_keep": dict(sorted(src_keep.items())),
+                "cue_ext": dict(sorted(final.cue_ext.items())),
+                "src_keep": dict(sorted(final.src_keep.items())),
+                "content_keep": dict(sorted(final.content_keep.items())),
+                "outer": dict(sorted(final.outer.items())) if args.outer_threshold > 0 else {},
+                "outer_threshold": final.outer_threshold,
+                "src_any": dict(sorted(final.src_any.items())),
             },
             indent=0,
         ),

@@ -91,8 +91,10 @@ def find_quotes(text: str) -> list[Quote]:
             # a quote left open at the end of the previous paragraph goes on only
             # if this paragraph starts with an opening mark (the press convention)
             m0 = _MARK.match(para)
-            if m0 is None or _side(text, ps, ps + len(m0.group()), m0.group()) == "close" or (
-                len(pieces) >= MAX_PARAGRAPHS or ps - open_at > MAX_CHARS
+            if (
+                m0 is None
+                or _side(text, ps, ps + len(m0.group()), m0.group()) == "close"
+                or (len(pieces) >= MAX_PARAGRAPHS or ps - open_at > MAX_CHARS)
             ):
                 open_at, pieces, piece_start = None, [], None
             else:

@@ -21,14 +21,14 @@ def print_articles(articles: list[Article], console: Console | None = None) -> N
     table.add_column("title", ratio=1)
     table.add_column("words", justify="right")
     for a in articles:
-        table.add_row(a.id[:10], escape(a.outlet or "?"), (a.published or "")[:10], escape(a.title or "(untitled)"),
+        table.add_row(a.id[:10], escape(a.outlet or "?"), (a.published or "")[:10], escape(a.title or _lead(a.text)),
                       str(len(a.text.split())))
     console.print(table)
 
 
 def print_article(a: Article, console: Console | None = None) -> None:
     console = console or Console()
-    console.rule(escape(a.title or "(untitled)"))
+    console.rule(escape(a.title or f"{a.outlet or 'untitled'}: {_lead(a.text)}"))
     facts = [
         ("outlet", a.outlet), ("authors", ", ".join(a.authors) or None), ("published", a.published),
         ("language", a.lang), ("url", a.url), ("source", a.source), ("id", a.id),
@@ -96,3 +96,9 @@ def _tree_order(statements: list[Statement]) -> list[tuple[Statement, int]]:
 
     walk(None, 0)
     return out
+
+
+def _lead(text: str, width: int = 60) -> str:
+    """The opening words of an untitled article (plain text has no title), to tell it apart."""
+    words = " ".join(text.split())
+    return words if len(words) <= width else words[: width - 1].rsplit(" ", 1)[0] + "…"
