@@ -97,3 +97,18 @@ def test_usage_errors_and_help_teach(tmp_path):
     not_db.write_text("hello " * 1000)
     bad = run_cli("show", "--db", str(not_db))
     assert bad.returncode == 2 and b"not a usable counterpoint database" in bad.stderr
+
+
+def test_stories_contract_on_the_example(example_dir):
+    lines = [json.dumps({"id": "mt", "text": (example_dir / "moscow-times.txt").read_text(encoding="utf-8"),
+                         "published": "2018-03-30"}),
+             json.dumps({"id": "sp", "text": (example_dir / "sputnik.txt").read_text(encoding="utf-8"),
+                         "date": "2020-08-04"}),
+             json.dumps({"id": "other", "text": "Heavy rain flooded the old town of Dresden on Sunday, officials said."
+                         " The Elbe rose by two metres and the Augustus bridge was closed to traffic.",
+                         "published": "2021-07-12"})]
+    result = run_cli("stories", stdin="\n".join(lines) + "\n")
+    out = [json.loads(line) for line in result.stdout.decode().splitlines()]
+    assert [o["id"] for o in out] == ["mt", "sp", "other"]
+    assert out[0]["story"] == out[1]["story"] != out[2]["story"]
+    assert "2020" in out[1]["date_conflict"] and out[0]["date_conflict"] is None

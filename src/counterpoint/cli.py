@@ -213,6 +213,38 @@ def statements(infile, workers) -> None:
 
 
 @main.command()
+@click.option("--input", "-i", "infile", type=click.File("r"), default="-", show_default="stdin",
+              help='JSON lines {"id", "title", "text", "published"} ("date" is accepted for "published").')
+def stories(infile) -> None:
+    """Group articles into stories (the same real-world event), as they arrive.
+
+    Prints {"id", "story", "duplicate_of", "date_conflict"} per input line, in
+    order: each article joins the story it matches or opens a new one, in
+    constant time per article however long the stream. "duplicate_of" names
+    an earlier article this one copies (a wire story republished), and
+    "date_conflict" explains a page date the text contradicts; such an
+    article still joins its story.
+
+    \b
+    Example:
+      counterpoint stories < articles.jsonl > stories.jsonl
+    """
+    from counterpoint.stories import StoryGrouper, StoryInput
+
+    grouper = StoryGrouper()
+    for record in _json_records(infile):
+        if "error" in record:
+            click.echo(json.dumps({**record, "story": None}, ensure_ascii=False))
+            continue
+        ident = str(record.get("id"))
+        published = record.get("published") or record.get("date")
+        assignment = grouper.add(StoryInput(id=ident, title=record.get("title"), text=str(record.get("text") or ""),
+                                            published=str(published) if published else None))
+        click.echo(json.dumps({"id": record.get("id"), **{k: v for k, v in assignment.to_dict().items() if k != "id"}},
+                              ensure_ascii=False))
+
+
+@main.command()
 @db_option
 @workers_option
 @click.option("--all", "redo", is_flag=True, help="Analyse every article again, not only the new ones.")
