@@ -103,7 +103,11 @@ def label(article: dict, frames, matched: list | None = None) -> list[int | None
     for i, f in enumerate(frames):
         if out[i] != 1:
             continue
-        g = next(g for g in gold if g["cue"][0] <= f.verb.idx + (10 if f.type == "according" else 0) and f.verb.idx < g["cue"][1])
+        g = next(
+            g
+            for g in gold
+            if g["cue"][0] <= f.verb.idx + (10 if f.type == "according" else 0) and f.verb.idx < g["cue"][1]
+        )
         gs, ge = g["content"]
         inter = sum(max(0, min(b, ge) - max(a, gs)) for a, b in f.content)
         size = sum(b - a for a, b in f.content) + ge - gs
@@ -170,7 +174,12 @@ def main() -> int:
     ap.add_argument("--min-count", type=int, default=2, help="drop features seen fewer times")
     ap.add_argument("--cv-pred", type=Path, default=None, help="write out-of-fold predictions (scorer input) here")
     ap.add_argument("--out", type=Path, default=OUT)
-    ap.add_argument("--outer-threshold", type=float, default=0.0, help="experimental: drop a parentless relation below this (0: off)")
+    ap.add_argument(
+        "--outer-threshold",
+        type=float,
+        default=0.0,
+        help="experimental: drop a parentless relation below this (0: off)",
+    )
     ap.add_argument("--threshold", type=float, default=None, help="force the decision threshold (default: CV-chosen)")
     args = ap.parse_args()
 

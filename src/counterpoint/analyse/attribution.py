@@ -203,7 +203,7 @@ def _source_piece(doc: Doc, s: Token) -> Piece | None:
     a, b = _subtree_range(s)
     strip = PUNCT_TRIM | {'"', "“", "”", "''", "``", "'"}
     # a dateline or a headline glued on by the parse: "LONDON (Reuters) - President Obama", "...\n\nMr. X"
-    for k in range(b, a, -1):
+    for k in range(b - 1, a, -1):
         t = doc[k]
         if (t.text in ("-", "—", "–", "--") and t.whitespace_ and doc[k - 1].whitespace_) or "\n" in t.text_with_ws:
             a = k + 1
@@ -347,7 +347,7 @@ def _clip_para(runs: list[tuple[int, int]], para: list[int], anchor: int) -> lis
 
 def _quote_before(doc: Doc, q: QuoteIndex, v: Token, src: Token) -> list[Piece] | None:
     """A quotation ending right before the reporting clause: “...,” the senator said."""
-    text = doc.text
+    text = q.text
     start = min(v.idx, src.left_edge.idx)
     k = start
     while k > 0 and text[k - 1] in " ,\t":
@@ -374,6 +374,33 @@ def _quote_after(doc: Doc, q: QuoteIndex, v: Token) -> list[Piece] | None:
     return None
 
 
+def _split_quote(doc: Doc, q: QuoteIndex, v: Token, cue_toks: list[int], srcp: Piece | None, content: list[Piece]):
+    """ "A," he said, "B." / "A," he said on Tuesday. "B.": add the quotation that follows the reporting clause."""
+    text = q.text
+    end = max(doc[max(cue_toks)].idx + len(doc[max(cue_toks)].text), srcp[1] if srcp else 0)
+    # the rest of the reporting clause ("he said on Tuesday, adding"), if short and quote-free
+    sent_end = v.sent.end_char
+    rest = text[end:sent_end]
+    if len(rest) < 240 and not any(ch in rest for ch in '"“”«»') and "''" not in rest and "\n" not in rest:
+        end = max(end, sent_end)
+    k = end
+    while k < len(text) and k - end < 4 and text[k] in " ,.:;\t":
+        k += 1
+    nq = q.at(k)
+    if nq is not None and nq.start == k:
+        content = content + list(nq.pieces)
+        # and the quotations that follow it in the same paragraph: “B.” “C.”
+        for _ in range(10):
+            k = nq.end
+            while k < len(text) and text[k] in " \t":
+                k += 1
+            nq = q.at(k)
+            if nq is None or nq.start != k:
+                break
+            content = content + list(nq.pieces)
+    return content
+
+
 def _parenthetical(doc: Doc, q: QuoteIndex, v: Token, src: Token, para: list[int]) -> Frame | None:
     """ "After small increases, the budget office said, they will go up": content on both sides."""
     a, b = min(src.left_edge.i, v.i), max(v.i, src.right_edge.i if src.i > v.i else v.i)
@@ -395,6 +422,10 @@ def _parenthetical(doc: Doc, q: QuoteIndex, v: Token, src: Token, para: list[int
     runs = _clip_para(_trim_runs(doc, left + right), para, v.i)
     if len(runs) != 2:
         return None
+    if runs[0][1] - runs[0][0] < 2 and not any(
+        doc[i].pos_ in ("NOUN", "PROPN", "PRON", "VERB") for i in range(runs[0][0], runs[0][1] + 1)
+    ):
+        runs = runs[1:]  # "Still, he said, officials have to decide": the adverb is not content
     content, quoted = _snap(doc, q, runs, v.idx)
     if not content:
         return None
@@ -454,7 +485,7 @@ NOUN_PREPS = {"for", "of", "about", "against", "on", "to", "that"}
 
 
 def _noun_frame(doc: Doc, q: QuoteIndex, n: Token, para: list[int]) -> Frame | None:
-    """"an assertion that X", "Mr. Obama's calls for X", "criticism of X", "a decision to X"."""
+    """ "an assertion that X", "Mr. Obama's calls for X", "criticism of X", "a decision to X"."""
     content_tok = None
     cue_end = n.i
     for c in n.children:
@@ -483,7 +514,12 @@ def _noun_frame(doc: Doc, q: QuoteIndex, n: Token, para: list[int]) -> Frame | N
     cue = list(range(n.i, cue_end + 1))
     # adjectives and compounds right before the noun belong to the cue ("repeated emphasis")
     k = n.i - 1
-    while k >= 0 and doc[k].head.i == n.i and doc[k].dep_ in ("amod", "compound") and (src is None or k > src.right_edge.i):
+    while (
+        k >= 0
+        and doc[k].head.i == n.i
+        and doc[k].dep_ in ("amod", "compound")
+        and (src is None or k > src.right_edge.i)
+    ):
         cue.insert(0, k)
         k -= 1
     f = Frame(n, "noun", cue, content, _source_piece(doc, src) if src is not None else None, src_tok=src, quoted=quoted)
@@ -492,7 +528,6 @@ def _noun_frame(doc: Doc, q: QuoteIndex, n: Token, para: list[int]) -> Frame | N
 
 
 def _frames(doc: Doc, q: QuoteIndex) -> list[Frame]:
-    text = doc.text
     frames: list[Frame] = []
     para = _para_ids(doc)
     for v in doc:
@@ -619,6 +654,8 @@ def _frames(doc: Doc, q: QuoteIndex) -> list[Frame]:
                 content = _quote_after(doc, q, v)
                 ftype2 = "quote_post"
             if content is not None:
+                if ftype2 == "quote_pre":
+                    content = _split_quote(doc, q, v, _cue_tokens(v), _source_piece(doc, src), content)
                 adr = _source_piece(doc, kids[0]) if only_objs else None
                 frames.append(
                     Frame(v, ftype2, _cue_tokens(v), content, _source_piece(doc, src), adr, src_tok=src, quoted=True)
@@ -719,19 +756,7 @@ def _frames(doc: Doc, q: QuoteIndex) -> list[Frame]:
         if srcp is not None and any(srcp[0] < e and s < srcp[1] for s, e in content):
             srcp, src = None, None
         if quoted and ftype in ("pre_ccomp", "inverted", "pre_xcomp", "pre_dobj") and content[-1][1] <= v.idx:
-            # split quote: "A," he said, "B."
-            end = max(doc[max(cue_toks)].idx + len(doc[max(cue_toks)].text), srcp[1] if srcp else 0)
-            # the rest of the reporting clause ("he said on Tuesday, adding"), if short and quote-free
-            sent_end = v.sent.end_char
-            rest = text[end:sent_end]
-            if len(rest) < 240 and not any(ch in rest for ch in '"“”«»') and "''" not in rest and "\n" not in rest:
-                end = sent_end
-            k = end
-            while k < len(text) and k - end < 4 and text[k] in " ,.:;\t":
-                k += 1
-            nq = q.at(k)
-            if nq is not None and nq.start == k:
-                content = content + list(nq.pieces)
+            content = _split_quote(doc, q, v, cue_toks, srcp, content)
         f = Frame(v, ftype, cue_toks, content, srcp, addressee, src_tok=src, quoted=quoted)
         if kids and kids[-1].i > v.i and ftype in ("ccomp", "xcomp", "dobj", "prep", "oprd", "acomp"):
             f.kids = kids
@@ -853,7 +878,14 @@ def source_presence_features(f: Frame) -> list[str]:
     s = f.src_tok
     kind = "none" if s is None else (s.ent_type_ or s.pos_)
     w = s.lower_ if s is not None and s.pos_ == "PRON" else "-"
-    return [f"sp_lem={lem}", f"sp_kind={kind}", f"sp_lem_kind={lem}|{kind}", f"sp_type={f.type}", f"sp_pron={w}", f"sp_lem_type={lem}|{f.type}"]
+    return [
+        f"sp_lem={lem}",
+        f"sp_kind={kind}",
+        f"sp_lem_kind={lem}|{kind}",
+        f"sp_type={f.type}",
+        f"sp_pron={w}",
+        f"sp_lem_type={lem}|{f.type}",
+    ]
 
 
 def source_cut_options(doc: Doc, f: Frame, decide) -> Piece | None:
@@ -1069,23 +1101,30 @@ def assemble(doc: Doc, frames: list[Frame], m: Model, threshold: float | None = 
 
 def _nest(atts: list[Attribution]) -> None:
     """parent = the attribution with the smallest content that contains this one's cue."""
+    import bisect
+
     env = [(a.content[0][0], a.content[-1][1]) for a in atts]
+    pieces = sorted((s, e, j) for j, a in enumerate(atts) for s, e in a.content)
+    starts = [p[0] for p in pieces]
+    longest = max((e - s for s, e, _ in pieces), default=0)
     for i, a in enumerate(atts):
+        a.parent = None
         cs, ce = a.cue[0]
         best, size = None, None
-        for j, b in enumerate(atts):
-            if i == j:
+        k = bisect.bisect_right(starts, cs) - 1
+        # only pieces starting within `longest` characters before the cue can contain it
+        while k >= 0 and pieces[k][0] >= cs - longest:
+            s, e, j = pieces[k]
+            k -= 1
+            if j == i or not (s <= cs and ce <= e):
                 continue
-            if any(s <= cs and ce <= e for s, e in b.content):
-                sz = env[j][1] - env[j][0]
-                if size is None or sz < size:
-                    best, size = j, sz
-        if best is not None:
-            # mutual containment cannot both hold with distinct cues; guard cycles anyway
-            a.parent = best
+            sz = env[j][1] - env[j][0]
+            if size is None or sz < size:
+                best, size = j, sz
+        a.parent = best
     # break cycles (a -> b -> a) by dropping the parent of the larger one
-    for i, a in enumerate(atts):
-        seen = {i}
+    for a in atts:
+        seen = set()
         j = a.parent
         while j is not None:
             if j in seen:

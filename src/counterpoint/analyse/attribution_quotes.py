@@ -136,6 +136,7 @@ class QuoteIndex:
     """Quotation regions with fast lookup by character offset."""
 
     def __init__(self, text: str) -> None:
+        self.text = text  # (Doc.text rebuilds the string on every access: keep one)
         self.quotes = find_quotes(text)
         self._starts = [q.start for q in self.quotes]
 
