@@ -112,3 +112,19 @@ def test_stories_contract_on_the_example(example_dir):
     assert [o["id"] for o in out] == ["mt", "sp", "other"]
     assert out[0]["story"] == out[1]["story"] != out[2]["story"]
     assert "2020" in out[1]["date_conflict"] and out[0]["date_conflict"] is None
+
+
+def test_stance_contract_never_prints_an_error_line():
+    lines = [json.dumps({"id": "a", "claim": "Trump told Putin he would win an arms race",
+                         "text": "The Kremlin denied the report. Peskov said the phrase was never said and the reports"
+                                 " were not true; the claim is false, he insisted."}),
+             "{not json", json.dumps({"id": "c", "claim": "", "text": ""}), json.dumps([1, 2])]
+    result = run_cli("stance", stdin="\n".join(lines) + "\n")
+    assert result.returncode == 0, result.stderr
+    out = [json.loads(line) for line in result.stdout.decode().splitlines()]
+    assert len(out) == 4 and all("error" not in o for o in out)
+    assert [o["id"] for o in out] == ["a", None, "c", None]
+    for o in out:
+        assert set(o["scores"]) == {"agree", "disagree", "discuss", "unrelated"}
+        assert abs(sum(o["scores"].values()) - 1) < 1e-6 and o["stance"] == max(o["scores"], key=o["scores"].get)
+    assert [o["stance"] for o in out[1:]] == ["unrelated"] * 3

@@ -245,6 +245,41 @@ def stories(infile) -> None:
 
 
 @main.command()
+@click.option("--input", "-i", "infile", type=click.File("r"), default="-", show_default="stdin",
+              help='JSON lines {"id", "claim", "text"}.')
+@click.option("--batch", type=click.IntRange(1, 4096), default=256, show_default=True,
+              help="Pairs classified together (bigger is faster, uses more memory).")
+def stance(infile, batch) -> None:
+    """Classify how a text stands towards a claim: agree, disagree, discuss or unrelated.
+
+    Prints {"id", "stance", "scores": {"agree", "disagree", "discuss",
+    "unrelated"}} per input line, in order, and never an error line: a line
+    that cannot be read, or has no claim or text, is "unrelated".
+
+    \b
+    Example:
+      echo '{"id": 1, "claim": "Trump told Putin he would win an arms race",
+             "text": "The Kremlin denied that Trump said it."}' | counterpoint stance
+    """
+    from counterpoint.compare.stance import classify_stance
+
+    def flush(records: list[dict]) -> None:
+        pairs = [(str(r.get("claim") or ""), str(r.get("text") or "")) for r in records]
+        for record, result in zip(records, classify_stance(pairs), strict=True):
+            click.echo(json.dumps({"id": record.get("id"), "stance": result.stance, "scores": result.scores},
+                                  ensure_ascii=False))
+
+    pending: list[dict] = []
+    for record in _json_records(infile):
+        pending.append({} if "error" in record else record)
+        if len(pending) >= batch:
+            flush(pending)
+            pending = []
+    if pending:
+        flush(pending)
+
+
+@main.command()
 @db_option
 @workers_option
 @click.option("--all", "redo", is_flag=True, help="Analyse every article again, not only the new ones.")

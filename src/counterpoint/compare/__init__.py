@@ -1,0 +1,1 @@
+"""Comparing coverage across outlets: alignment, stance, findings."""
