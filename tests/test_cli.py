@@ -74,6 +74,11 @@ def test_ingest_show_export_the_example(tmp_path, example_dir):
     peskov = [r for r in rows if r["speaker"] == "Dmitry Peskov" and r["denial"]]
     assert {r["outlet"] for r in peskov} == {"Moscow Times", "Sputnik"}
     assert b"statements (" in one.stdout  # `show ARTICLE` lists who said what
+    redo = run_cli("reextract", "--db", db)
+    assert redo.returncode == 0 and b"2 articles re-extracted, 0 failed; 2 analysed" in redo.stderr
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*), max(version) FROM articles").fetchone() == (2, 1)
+        assert conn.execute("SELECT count(*) FROM analyses").fetchone()[0] == 2
 
 
 def test_ingest_reports_bad_documents_after_storing_the_good_ones(tmp_path, example_dir):

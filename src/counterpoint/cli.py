@@ -366,7 +366,7 @@ def export(db, fmt, output, all_versions, what) -> None:
 @db_option
 @workers_option
 def reextract(db, workers) -> None:
-    """Re-run extraction on every stored document (after an upgrade), keeping versions."""
+    """Re-run extraction on every stored document (after an upgrade), keeping versions, then re-analyse."""
     errors: list[InputError] = []
     n = 0
     with _open_store(db, must_exist=True) as store:
@@ -374,9 +374,10 @@ def reextract(db, workers) -> None:
             if result.error:
                 errors.append(result.error)
             else:
-                store.replace_article(result.article)
+                store.replace_article(result.article)  # its old analysis goes with it (ON DELETE CASCADE)
                 n += 1
-    click.echo(f"{n} articles re-extracted, {len(errors)} failed", err=True)
+        analysed, _ = _analyse_stored(store, workers)
+    click.echo(f"{n} articles re-extracted, {len(errors)} failed; {analysed} analysed", err=True)
     _report_errors(errors)
 
 

@@ -10,7 +10,7 @@ Offsets are Python string indices (code points), end exclusive, and a
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from typing import Any, Literal, Self
 
 SCHEMA_VERSION = 1
@@ -302,10 +302,3 @@ class Finding:
     statements: list[str]
     outlets: list[str]
     evidence: list[tuple[str, Span]]  # (article id, span)
-
-
-def as_json(obj: Any) -> Any:
-    """Any model object as JSON-ready data."""
-    if hasattr(obj, "to_dict"):
-        return obj.to_dict()
-    return asdict(obj)
