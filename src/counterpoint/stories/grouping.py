@@ -400,15 +400,19 @@ class StoryGrouper:
 
     def _reindex(self, story: _Story) -> None:
         terms = tuple(sorted(top_terms(story.sums, self.index_terms)))
+        self._unindex(story)
+        for tid in terms:
+            self._postings.setdefault(tid, {})[story.id] = None  # re-inserted: now the most recent
+        story.indexed = terms
+
+    def _unindex(self, story: _Story) -> None:
+        """Take a story out of the candidate index (before re-indexing it, or for good)."""
         for tid in story.indexed:
             posting = self._postings.get(tid)
             if posting is not None:
                 posting.pop(story.id, None)
                 if not posting:
                     del self._postings[tid]
-        for tid in terms:
-            self._postings.setdefault(tid, {})[story.id] = None  # re-inserted: now the most recent
-        story.indexed = terms
 
     def _file_copy(self, doc: str, sig: np.ndarray, story: _Story) -> None:
         self._dups.add(doc, sig)
@@ -453,12 +457,7 @@ class StoryGrouper:
 
     def _drop(self, story: _Story) -> None:
         del self._live[story.id]
-        for tid in story.indexed:
-            posting = self._postings.get(tid)
-            if posting is not None:
-                posting.pop(story.id, None)
-                if not posting:
-                    del self._postings[tid]
+        self._unindex(story)
         for doc in story.docs:
             self._dups.remove(doc)
             self._story_of.pop(doc, None)
