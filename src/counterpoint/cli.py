@@ -314,7 +314,7 @@ def show(articles, db, show_all, as_json) -> None:
 
     with _open_store(db, must_exist=True) as store:
         if not articles and not show_all:
-            rows = list(store.articles())
+            rows = list(store.articles(with_analysis=as_json))  # the table needs no statements
             if as_json:
                 for a in rows:
                     click.echo(json.dumps(_article_record(a), ensure_ascii=False))
@@ -401,7 +401,7 @@ def _analyse_stored(store, workers: int, redo: bool = False) -> tuple[int, list[
     from counterpoint.analyse import analyse_many
     from counterpoint.models import ModelMissing
 
-    articles = list(store.articles()) if redo else list(store.unanalysed())
+    articles = list(store.articles(with_analysis=False)) if redo else list(store.unanalysed())
     if not articles:
         return 0, []
     items = ((a.text, a.source or a.id, a.lang) for a in articles)

@@ -173,7 +173,7 @@ class Store:
         for row in self.db.execute(
             "SELECT * FROM latest_articles WHERE id NOT IN (SELECT article_id FROM analyses) ORDER BY published, id"
         ).fetchall():
-            yield self._article(row)
+            yield self._article(row, with_analysis=False)  # there is none to load
 
     def statement_rows(self) -> list[dict]:
         """Every statement of the latest articles as a flat row, with its article's outlet and title."""
@@ -201,10 +201,11 @@ class Store:
             row = rows[0] if len(rows) == 1 else None
         return self._article(row) if row else None
 
-    def articles(self, all_versions: bool = False) -> Iterator[Article]:
+    def articles(self, all_versions: bool = False, with_analysis: bool = True) -> Iterator[Article]:
+        """Stored articles; `with_analysis=False` skips loading each analysis (a listing needs none)."""
         table = "articles" if all_versions else "latest_articles"
         for row in self.db.execute(f"SELECT * FROM {table} ORDER BY published, id"):
-            yield self._article(row)
+            yield self._article(row, with_analysis)
 
     def documents(self) -> Iterator[Document]:
         for row in self.db.execute("SELECT * FROM documents ORDER BY ingested, id"):
@@ -224,7 +225,7 @@ class Store:
         row = self.db.execute("SELECT version FROM articles WHERE id = ?", (article_id,)).fetchone()
         return int(row[0]) if row else None
 
-    def _article(self, row: sqlite3.Row) -> Article:
+    def _article(self, row: sqlite3.Row, with_analysis: bool = True) -> Article:
         removed = [
             Removal(Span(r["start"], r["end"], r["text"]), r["reason"])
             for r in self.db.execute(
@@ -234,7 +235,8 @@ class Store:
         return Article(
             id=row["id"], text=row["text"], title=row["title"], outlet=row["outlet"],
             authors=json.loads(row["authors"]), published=row["published"], lang=row["lang"], url=row["url"],
-            source=row["source"], source_text=row["source_text"], removed=removed, analysis=self.analysis(row["id"]),
+            source=row["source"], source_text=row["source_text"], removed=removed,
+            analysis=self.analysis(row["id"]) if with_analysis else None,
         )
 
 
