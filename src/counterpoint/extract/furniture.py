@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from counterpoint.extract.metadata import space_letters_digits
 from counterpoint.model import Removal, Span
 
 __all__ = ["clean_text"]
@@ -173,7 +174,6 @@ _DATE_WORDS = _MONTHS | _wordset(
 )
 _STAMP_LABELS = _wordset("published updated posted modified last")
 _DATE_TOKEN = re.compile(r"[^\W\d_]+|\d+")
-_LETTER_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")  # "GMT04" -> "GMT 04"
 _NUMERIC_DATE = re.compile(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}\b")
 _ZONE = re.compile(r"^[A-Z]{1,4}T$|^UTC$|^Z$")
 # "Published:", or a label in another script ("기사입력 :[ 2018-08-25 15:24 ]")
@@ -269,7 +269,7 @@ def _is_dateline(s: str) -> bool:
     script) and end with 'by' and the author's name.
     """
     s = _STAMP_BYLINE.sub("", _STAMP_LABEL.sub("", s, count=1), count=1)
-    tokens = _DATE_TOKEN.findall(_LETTER_DIGIT.sub(" ", s))
+    tokens = _DATE_TOKEN.findall(space_letters_digits(s))
     if len(tokens) < 2:
         return False
     has_date = bool(_NUMERIC_DATE.search(s))

@@ -189,7 +189,12 @@ def _clean(value: str | None) -> str | None:
     return " ".join(value.split()) if value else None
 
 
-_LETTER_DIGIT = re.compile(r"(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])")
+_LETTER_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
+
+
+def space_letters_digits(text: str) -> str:
+    """'20:32 GMT04 August 2020' -> '20:32 GMT 04 August 2020': scraped stamps lose their spaces."""
+    return _LETTER_DIGIT.sub(" ", text)
 
 
 def date_from_dateline(line: str) -> str | None:
@@ -202,7 +207,7 @@ def date_from_dateline(line: str) -> str | None:
 
     from dateutil import parser
 
-    spaced = _LETTER_DIGIT.sub(" ", line.strip())
+    spaced = space_letters_digits(line.strip())
     if not re.search(r"\b(19|20)\d\d\b", spaced):
         return None
     with warnings.catch_warnings():
