@@ -40,8 +40,8 @@ from counterpoint.compare.stance import (  # noqa: E402
     RELATED_LABELS,
     WEIGHTS,
     Idf,
-    _stems,
     body_words,
+    content_stems,
     featurize,
     mlp_forward,
 )
@@ -109,7 +109,7 @@ def build_idf(pairs: list[tuple[str, str]]) -> tuple[list[str], np.ndarray]:
     texts = list(dict.fromkeys([h for h, _ in pairs] + [b for _, b in pairs]))
     df: Counter[str] = Counter()
     for t in texts:
-        df.update(set(_stems(t)))
+        df.update(set(content_stems(t)))
     vocab = sorted(w for w, c in df.items() if c >= 2)
     n = len(texts)
     return vocab, np.array([math.log((n + 1) / (df[w] + 1)) + 1.0 for w in vocab], dtype=np.float32)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
@@ -103,26 +103,83 @@ def ingest(sources, db, workers, url_lists, outlet, allow_private, ignore_robots
     """
     if not sources and not url_lists:
         raise click.UsageError("give at least one source (a file, folder, URL or '-'), or --urls FILE")
+    from counterpoint.workflow import ingest_sources
+
     options = _make_options(outlet, allow_private, ignore_robots, timeout, max_mb)
-    errors: list[InputError] = []
-    counts = {"added": 0, "new_version": 0, "unchanged": 0}
     with _open_store(db) as store:
-        items = _chain(read_sources(sources, options), *(read_url_list(u, options) for u in url_lists))
-        docs = _collect_errors(items, errors, store)
-        for result in _progress(extract_many(_unstored(docs, store, counts), workers), "Extracting"):
-            if result.error:
-                errors.append(result.error)
-                store.log_error(result.error.source, result.error.problem)
-            else:
-                counts[store.add(result.document, result.article)] += 1
-        analysed, not_analysed = (0, []) if no_analyse else _analyse_stored(store, workers)
+        report = _guard(lambda: ingest_sources(store, sources, options, url_lists, workers, analyse=not no_analyse,
+                                               progress=_progress))
     click.echo(
-        f"{counts['added']} added, {counts['new_version']} new versions, {counts['unchanged']} already stored,"
-        f" {len(errors)} failed; {analysed} analysed  ->  {db}", err=True,
+        f"{report.added} added, {report.new_version} new versions, {report.unchanged} already stored,"
+        f" {len(report.errors)} failed; {report.analysed} analysed  ->  {db}", err=True,
     )
-    for err in not_analysed:
+    for err in report.not_analysed:
         click.echo(f"  not analysed: {err}", err=True)
-    _report_errors(errors)
+    _report_errors(report.errors)
+
+
+@main.command()
+@click.argument("sources", nargs=-1)
+@db_option
+@workers_option
+@_ingest_options
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, allow_dash=True),
+              help="Write the comparison as JSON to this file ('-': stdout, and no summary).")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False),
+              help="Write a self-contained HTML report to this file.")
+@click.option("--csv", "csv_dir", type=click.Path(file_okay=False),
+              help="Write the claim matrix and the findings as CSV files into this folder.")
+@click.option("--outlets", "outlets_file", type=click.Path(dir_okay=False),
+              help="CSV describing outlets (columns: outlet, country, ownership, notes) to enrich framing.")
+@click.option("--no-color", is_flag=True, help="Plain text on the terminal.")
+def compare(sources, db, workers, url_lists, outlet, allow_private, ignore_robots, timeout, max_mb, json_path,
+            html_path, csv_dir, outlets_file, no_color) -> None:
+    """Compare how outlets report a story: disputed, corroborated, left out, framed.
+
+    Runs the whole pipeline on SOURCES (files, folders, URLs, feeds, WARC, as
+    for 'ingest'): extracts and analyses each article, groups them into
+    stories, and compares each story across its outlets. Everything is kept
+    in the database (--db); without SOURCES, every stored article is grouped
+    and compared again.
+
+    Findings: disputed (asserted by some, denied by another, and on whose
+    authority), contradicted details (numbers, dates), single-sourced,
+    corroborated, omitted (only in some outlets), and framing (leads,
+    hedges and loaded verbs, whose voices). Every finding carries evidence
+    spans of the stored text.
+
+    \b
+    Examples:
+      counterpoint compare examples/arms-race-2018
+      counterpoint compare examples/arms-race-2018 --json comparison.json --html report.html
+      counterpoint compare a.html b.html --outlets outlets.csv --csv out/
+      counterpoint compare --db news.db            # every stored story again
+    """
+    from counterpoint.workflow import compare_stored, ingest_sources, read_outlets
+
+    outlets = {}
+    if outlets_file:
+        try:
+            outlets = read_outlets(outlets_file)
+        except InputError as exc:
+            _fail(str(exc))
+    options = _make_options(outlet, allow_private, ignore_robots, timeout, max_mb)
+    report = None
+    with _open_store(db, must_exist=not (sources or url_lists)) as store:
+        if sources or url_lists:
+            report = _guard(lambda: ingest_sources(store, sources, options, url_lists, workers, progress=_progress))
+            ids = report.article_ids
+            if not ids:
+                _report_errors(report.errors)
+                _fail("no article to compare")
+        else:
+            ids = None
+        comparisons = _guard(lambda: compare_stored(store, ids, outlets, progress=_progress))
+    _write_comparisons(comparisons, json_path, html_path, csv_dir, no_color)
+    if report is not None:
+        for err in report.not_analysed:
+            click.echo(f"  not analysed: {err}", err=True)
+        _report_errors(report.errors)
 
 
 @main.command()
@@ -285,8 +342,10 @@ def stance(infile, batch) -> None:
 @click.option("--all", "redo", is_flag=True, help="Analyse every article again, not only the new ones.")
 def analyse(db, workers, redo) -> None:
     """Find the statements in stored articles that have not been analysed yet."""
+    from counterpoint.workflow import analyse_pending
+
     with _open_store(db, must_exist=True) as store:
-        n, errors = _analyse_stored(store, workers, redo)
+        n, errors = _guard(lambda: analyse_pending(store, workers, redo, progress=_progress))
     click.echo(f"{n} articles analysed, {len(errors)} not analysed", err=True)
     _report_errors(errors)
 
@@ -367,6 +426,8 @@ def export(db, fmt, output, all_versions, what) -> None:
 @workers_option
 def reextract(db, workers) -> None:
     """Re-run extraction on every stored document (after an upgrade), keeping versions, then re-analyse."""
+    from counterpoint.workflow import analyse_pending
+
     errors: list[InputError] = []
     n = 0
     with _open_store(db, must_exist=True) as store:
@@ -376,7 +437,7 @@ def reextract(db, workers) -> None:
             else:
                 store.replace_article(result.article)  # its old analysis goes with it (ON DELETE CASCADE)
                 n += 1
-        analysed, _ = _analyse_stored(store, workers)
+        analysed, _ = _guard(lambda: analyse_pending(store, workers, progress=_progress))
     click.echo(f"{n} articles re-extracted, {len(errors)} failed; {analysed} analysed", err=True)
     _report_errors(errors)
 
@@ -396,28 +457,48 @@ def _open_store(db: str, must_exist: bool = False):
         _fail(str(exc))
 
 
-def _analyse_stored(store, workers: int, redo: bool = False) -> tuple[int, list[InputError]]:
-    """Analyse stored articles (those without an analysis, or all), saving each as it is done."""
-    from counterpoint.analyse import analyse_many
+def _guard(run: Callable[[], T]) -> T:
+    """Run a step; a missing model becomes a one-line error, not a traceback."""
     from counterpoint.models import ModelMissing
 
-    articles = list(store.articles(with_analysis=False)) if redo else list(store.unanalysed())
-    if not articles:
-        return 0, []
-    items = ((a.text, a.source or a.id, a.lang) for a in articles)
-    errors: list[InputError] = []
-    n = 0
     try:
-        for article, result in zip(articles, _progress(analyse_many(items, workers=workers), "Analysing"),
-                                   strict=True):
-            if isinstance(result, InputError):
-                errors.append(result)
-            else:
-                store.save_analysis(article.id, result)
-                n += 1
+        return run()
     except ModelMissing as exc:
         _fail(str(exc))
-    return n, errors
+        raise  # unreachable: _fail exits
+
+
+def _write_comparisons(comparisons, json_path, html_path, csv_dir, no_color: bool) -> None:
+    from rich.console import Console
+
+    from counterpoint.report.json_report import comparison_document
+    from counterpoint.report.terminal import print_comparison
+
+    document = comparison_document(comparisons)
+    if json_path:
+        text = json.dumps(document, ensure_ascii=False, indent=1)
+        if json_path == "-":
+            click.echo(text)
+        else:
+            Path(json_path).write_text(text + "\n", encoding="utf-8")
+    if html_path:
+        from counterpoint.report.html import render_html
+
+        Path(html_path).write_text(render_html(comparisons), encoding="utf-8")
+    if csv_dir:
+        from counterpoint.report.csv_export import write_csv
+
+        write_csv(comparisons, Path(csv_dir))
+    if json_path != "-":
+        console = Console(no_color=no_color or None, highlight=False)
+        if not comparisons:
+            console.print("Nothing to compare.")
+        for c in comparisons:
+            print_comparison(c, console)
+            console.print()
+    for label, path in (("JSON", json_path), ("HTML report", html_path), ("CSV", csv_dir)):
+        if path and path != "-":
+            click.echo(f"{label} -> {path}", err=True)
 
 
 def _json_records(fh, what: str = "input") -> Iterator[dict]:
@@ -459,15 +540,6 @@ def _collect_errors(items: Iterable[Document | InputError], errors: list[InputEr
                 store.log_error(item.source, item.problem)
         else:
             yield item
-
-
-def _unstored(docs: Iterable[Document], store, counts: dict[str, int]) -> Iterator[Document]:
-    """Skip documents already stored before spending time extracting them."""
-    for doc in docs:
-        if store.has_document(doc.id):
-            counts["unchanged"] += 1
-        else:
-            yield doc
 
 
 def _chain(*iterables: Iterable[T]) -> Iterator[T]:

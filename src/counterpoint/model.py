@@ -293,12 +293,243 @@ class Story:
     duplicates: dict[str, str] = field(default_factory=dict)  # article id -> the copy it repeats
 
 
+# ----------------------------------------------------------------------------------------------
+# The comparison of one story: what every report (terminal, JSON, HTML, web app) reads.
+# ----------------------------------------------------------------------------------------------
+
+MentionStatus = Literal["asserted", "hedged", "denied"]
+OutletStatus = Literal["asserted", "hedged", "denied", "absent"]
+EvidenceRole = Literal["content", "cue", "source", "sentence", "addressee"]
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """A span of one article's stored text, and what part it plays (content, cue, source...)."""
+
+    article: str
+    span: Span
+    role: EvidenceRole = "content"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"article": self.article, **self.span.to_dict(), "role": self.role}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Evidence:
+        return cls(d["article"], Span.from_dict(d), d.get("role", "content"))
+
+
+@dataclass(slots=True)
+class OutletInfo:
+    """What the user's outlets file says about an outlet; nothing about an outlet is built in."""
+
+    outlet: str
+    country: str | None = None
+    ownership: str | None = None  # state, public, private...
+    notes: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"outlet": self.outlet, "country": self.country, "ownership": self.ownership, "notes": self.notes}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> OutletInfo:
+        return cls(d["outlet"], d.get("country"), d.get("ownership"), d.get("notes"))
+
+
+@dataclass(slots=True)
+class ComparedArticle:
+    """An article as the comparison shows it: its text (the evidence offsets point into it) and metadata."""
+
+    id: str
+    outlet: str
+    text: str
+    title: str | None = None
+    published: str | None = None
+    url: str | None = None
+    lang: str | None = None
+    duplicate_of: str | None = None  # a wire copy or near-duplicate of that article: not independent
+    notes: list[str] = field(default_factory=list)  # e.g. a page date that contradicts the text
+    outlet_info: OutletInfo | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "outlet": self.outlet, "title": self.title, "published": self.published,
+                "url": self.url, "lang": self.lang, "duplicate_of": self.duplicate_of, "notes": self.notes,
+                "outlet_info": self.outlet_info.to_dict() if self.outlet_info else None, "text": self.text}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> ComparedArticle:
+        info = d.get("outlet_info")
+        return cls(d["id"], d["outlet"], d["text"], d.get("title"), d.get("published"), d.get("url"), d.get("lang"),
+                   d.get("duplicate_of"), list(d.get("notes") or []), OutletInfo.from_dict(info) if info else None)
+
+
+@dataclass(slots=True)
+class CanonicalSpeaker:
+    """One speaker across the story's articles ("Kremlin spokesman" and "spokesperson" Peskov are one)."""
+
+    id: str
+    name: str
+    role: str | None
+    kind: SpeakerKind
+    outlets: dict[str, int] = field(default_factory=dict)  # outlet -> statements it attributes to them
+    statements: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "role": self.role, "kind": self.kind, "outlets": self.outlets,
+                "statements": self.statements}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> CanonicalSpeaker:
+        return cls(d["id"], d["name"], d.get("role"), d.get("kind", "person"), dict(d.get("outlets") or {}),
+                   list(d.get("statements") or []))
+
+
+@dataclass(slots=True)
+class ComparedStatement:
+    """A statement of one article, its id made unique within the story, its speaker made canonical."""
+
+    article: str
+    statement: Statement
+    speaker_id: str | None = None
+
+    @property
+    def id(self) -> str:
+        return self.statement.id
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.statement.to_dict(), "article": self.article, "speaker_id": self.speaker_id}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> ComparedStatement:
+        return cls(d["article"], Statement.from_dict(d), d.get("speaker_id"))
+
+
+@dataclass(slots=True)
+class Mention:
+    """One article's wording of a claim, with how the outlet carries it (asserted, hedged, denied)."""
+
+    article: str
+    outlet: str
+    status: MentionStatus
+    text: str
+    evidence: list[Evidence]
+    statement: str | None = None  # the statement id, when the claim is reported speech
+    speaker_id: str | None = None
+    via: list[str] = field(default_factory=list)  # the sourcing chain's names, outermost first
+    denied_by: str | None = None  # speaker id of the denial this mention sits in
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"article": self.article, "outlet": self.outlet, "status": self.status, "text": self.text,
+                "evidence": [e.to_dict() for e in self.evidence], "statement": self.statement,
+                "speaker_id": self.speaker_id, "via": self.via, "denied_by": self.denied_by}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Mention:
+        return cls(d["article"], d["outlet"], d["status"], d["text"], [Evidence.from_dict(e) for e in d["evidence"]],
+                   d.get("statement"), d.get("speaker_id"), list(d.get("via") or []), d.get("denied_by"))
+
+
+@dataclass(slots=True)
+class Claim:
+    """One claim as several articles word it: a row of the claim matrix."""
+
+    id: str
+    text: str  # the wording of its first mention
+    mentions: list[Mention]
+    outlets: dict[str, OutletStatus]  # every outlet of the story, "absent" included
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "text": self.text, "outlets": self.outlets,
+                "mentions": [m.to_dict() for m in self.mentions]}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Claim:
+        return cls(d["id"], d["text"], [Mention.from_dict(m) for m in d["mentions"]], dict(d["outlets"]))
+
+
 @dataclass(slots=True)
 class Finding:
+    """What the comparison concludes, with the evidence for it in every article involved."""
+
     id: str
     type: FindingType
     summary: str
     confidence: float
     statements: list[str]
     outlets: list[str]
-    evidence: list[tuple[str, Span]]  # (article id, span)
+    evidence: list[Evidence]
+    claims: list[str] = field(default_factory=list)
+    absent: list[str] = field(default_factory=list)  # for "omitted": the outlets that leave it out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "type": self.type, "summary": self.summary, "confidence": round(self.confidence, 3),
+                "statements": self.statements, "outlets": self.outlets, "absent": self.absent,
+                "claims": self.claims, "evidence": [e.to_dict() for e in self.evidence]}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Finding:
+        return cls(d["id"], d["type"], d["summary"], float(d["confidence"]), list(d["statements"]),
+                   list(d["outlets"]), [Evidence.from_dict(e) for e in d["evidence"]], list(d.get("claims") or []),
+                   list(d.get("absent") or []))
+
+
+@dataclass(slots=True)
+class Framing:
+    """How one outlet tells the story: what it leads with, whose voices, how it hedges."""
+
+    outlet: str
+    lead: Evidence | None
+    statements: int
+    speakers: dict[str, int]  # speaker id -> statements attributed to them
+    hedged: list[Evidence]  # the hedge-bearing cues ("reportedly told", "claiming")
+    loaded: list[Evidence]  # loaded cue verbs ("claimed", "touted", "vowed")
+    anonymous: int  # statements resting on an anonymous source somewhere in their chain
+    direct: int  # direct or mixed quotations
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"outlet": self.outlet, "lead": self.lead.to_dict() if self.lead else None,
+                "statements": self.statements, "speakers": self.speakers,
+                "hedged": [e.to_dict() for e in self.hedged], "loaded": [e.to_dict() for e in self.loaded],
+                "anonymous": self.anonymous, "direct": self.direct}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Framing:
+        return cls(d["outlet"], Evidence.from_dict(d["lead"]) if d.get("lead") else None, d["statements"],
+                   dict(d["speakers"]), [Evidence.from_dict(e) for e in d["hedged"]],
+                   [Evidence.from_dict(e) for e in d["loaded"]], d["anonymous"], d["direct"])
+
+
+@dataclass(slots=True)
+class Comparison:
+    """One story compared across its outlets: the single input of every report."""
+
+    story: str
+    articles: list[ComparedArticle]
+    speakers: list[CanonicalSpeaker] = field(default_factory=list)
+    statements: list[ComparedStatement] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    framing: list[Framing] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def outlets(self) -> list[str]:
+        return list(dict.fromkeys(a.outlet for a in self.articles))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "story": self.story, "outlets": self.outlets, "notes": self.notes,
+            "articles": [a.to_dict() for a in self.articles], "speakers": [s.to_dict() for s in self.speakers],
+            "statements": [s.to_dict() for s in self.statements], "claims": [c.to_dict() for c in self.claims],
+            "findings": [f.to_dict() for f in self.findings], "framing": [f.to_dict() for f in self.framing],
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Comparison:
+        return cls(
+            d["story"], [ComparedArticle.from_dict(a) for a in d["articles"]],
+            [CanonicalSpeaker.from_dict(s) for s in d.get("speakers") or []],
+            [ComparedStatement.from_dict(s) for s in d.get("statements") or []],
+            [Claim.from_dict(c) for c in d.get("claims") or []],
+            [Finding.from_dict(f) for f in d.get("findings") or []],
+            [Framing.from_dict(f) for f in d.get("framing") or []], list(d.get("notes") or []),
+        )

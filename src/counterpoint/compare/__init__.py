@@ -1,1 +1,268 @@
-"""Comparing coverage across outlets: alignment, stance, findings."""
+"""Comparing coverage across outlets: alignment, stance, findings.
+
+`compare_story` takes the analysed articles of one story and returns a
+`Comparison`: canonical speakers across articles, every statement with an id
+unique in the story, claims (units aligned across articles, with how each
+outlet carries them), findings, and per-outlet framing. It is a pure function
+of its inputs; the sentence encoder is passed in (or loaded once, lazily).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+
+from counterpoint.compare.align import Encoder, align
+from counterpoint.compare.findings import Context, find_findings
+from counterpoint.compare.framing import framing_findings, outlet_framing
+from counterpoint.compare.units import Unit, article_units
+from counterpoint.model import (
+    Article,
+    CanonicalSpeaker,
+    Claim,
+    ComparedArticle,
+    ComparedStatement,
+    Comparison,
+    Finding,
+    Mention,
+    OutletInfo,
+    OutletStatus,
+    Speaker,
+    Statement,
+)
+
+# Alignment is quadratic in units; past this many a story is compared on each article's first units.
+MAX_UNITS = 3000
+_STATUS_RANK = {"denied": 3, "hedged": 2, "asserted": 1}
+_TYPE_ORDER = {"disputed": 0, "contradicted": 1, "single_sourced": 2, "corroborated": 3, "omitted": 4, "framing": 5}
+
+
+def compare_story(
+    articles: Sequence[Article],
+    story: str = "story-1",
+    duplicates: Mapping[str, str] | None = None,
+    notes: Mapping[str, Sequence[str]] | None = None,
+    outlets: Mapping[str, OutletInfo] | None = None,
+    encoder: Encoder | None = None,
+) -> Comparison:
+    """Compare one story's articles (each analysed) across their outlets.
+
+    `duplicates` maps an article id to the article it copies (wire copies count once);
+    `notes` holds per-article remarks such as a contradicted page date; `outlets`
+    is what the user's outlets file says about each outlet.
+    """
+    duplicates = dict(duplicates or {})
+    outlet_of = _outlet_names(articles)
+    info = {k.lower(): v for k, v in (outlets or {}).items()}
+    compared = [
+        ComparedArticle(
+            id=a.id, outlet=outlet_of[a.id], text=a.text, title=a.title, published=a.published, url=a.url,
+            lang=a.lang, duplicate_of=duplicates.get(a.id), notes=list((notes or {}).get(a.id, [])),
+            outlet_info=info.get(outlet_of[a.id].lower()),
+        )
+        for a in articles
+    ]
+    story_notes = []
+    if len({a.outlet for a in compared}) < 2:
+        story_notes.append("Only one outlet in this story: nothing to compare across outlets.")
+    unanalysed = [a for a in articles if a.analysis is None]
+    if unanalysed:
+        story_notes.append(f"{len(unanalysed)} article(s) have no analysis (not English, or not analysed yet).")
+
+    statements, statement_ids, speakers, speaker_ids = _statements_and_speakers(articles, outlet_of)
+    speaker_by_key = {sp.id: sp for sp in speakers}
+    speaker_by_key = {key: speaker_by_key[_speaker_id(key)] for key in _speaker_keys(articles)}
+    units = _units(articles, outlet_of, story_notes)
+    if encoder is None:
+        from counterpoint.models.embeddings import sentence_encoder
+
+        encoder = sentence_encoder()
+    alignment = align(units, encoder)
+    outlet_list = list(dict.fromkeys(a.outlet for a in compared))
+    describe = {o: _describe(o, info.get(o.lower())) for o in outlet_list}
+    independent = {a.id: a.duplicate_of is None for a in compared}
+    labels = {key: _label(sp) for key, sp in speaker_by_key.items()}
+    ctx = Context(units, alignment, outlet_list, independent, statement_ids, speaker_ids, describe, labels,
+                  _families(units, articles))
+
+    claims = _claims(ctx)
+    framing = [
+        outlet_framing(o, [a for a in articles if outlet_of[a.id] == o], speaker_ids) for o in outlet_list
+    ]
+    names = {s.id: s.name for s in speakers}
+    findings = find_findings(ctx) + framing_findings(ctx, framing, names)
+    findings = _number(findings, alignment.groups, units, claims)
+    _mark_disputed(claims, findings, statements)
+    return Comparison(story=story, articles=compared, speakers=speakers, statements=statements, claims=claims,
+                      findings=findings, framing=framing, notes=story_notes)
+
+
+def _outlet_names(articles: Sequence[Article]) -> dict[str, str]:
+    """The outlet of each article; without one, the web site or the file name stands in."""
+    out = {}
+    for n, a in enumerate(articles, 1):
+        name = a.outlet
+        if not name and a.url:
+            m = re.match(r"https?://(?:www\.)?([^/:]+)", a.url)
+            name = m.group(1) if m else None
+        if not name and a.source:
+            name = re.split(r"[\\/]", a.source)[-1].split(".")[0] or None
+        out[a.id] = name or f"article {n}"
+    return out
+
+
+def _describe(outlet: str, info: OutletInfo | None) -> str:
+    if info is None:
+        return outlet
+    extra = ", ".join(x for x in (info.country, f"{info.ownership}-owned" if info.ownership else None) if x)
+    return f"{outlet} ({extra})" if extra else outlet
+
+
+def _statements_and_speakers(
+    articles: Sequence[Article], outlet_of: dict[str, str]
+) -> tuple[list[ComparedStatement], dict[int, str], list[CanonicalSpeaker], dict[int, str]]:
+    """Statements with story-unique ids, and speakers merged across articles by their key."""
+    prefixes = _prefixes([a.id for a in articles])
+    statements: list[ComparedStatement] = []
+    statement_ids: dict[int, str] = {}
+    speaker_ids: dict[int, str] = {}
+    groups: dict[str, list[tuple[str, Speaker]]] = {}
+    for a in articles:
+        for s in a.analysis.statements if a.analysis else []:
+            sid = f"{prefixes[a.id]}:{s.id}"
+            statement_ids[id(s)] = sid
+            if s.speaker is not None:
+                key = s.speaker.key or s.speaker.name.lower()
+                groups.setdefault(key, []).append((outlet_of[a.id], s.speaker))
+                speaker_ids[id(s)] = _speaker_id(key)
+            parent = f"{prefixes[a.id]}:{s.parent}" if s.parent else None
+            statements.append(ComparedStatement(a.id, replace(s, id=sid, parent=parent), speaker_ids.get(id(s))))
+    speakers = []
+    for key, members in groups.items():
+        names = Counter(sp.name for _, sp in members)
+        roles = Counter(sp.role for _, sp in members if sp.role)
+        kinds = Counter(sp.kind for _, sp in members)
+        speakers.append(CanonicalSpeaker(
+            id=_speaker_id(key), name=max(names, key=lambda n: (names[n], len(n))),
+            role=roles.most_common(1)[0][0] if roles else None, kind=kinds.most_common(1)[0][0],
+            outlets=dict(Counter(o for o, _ in members)),
+            statements=[cs.id for cs in statements if cs.speaker_id == _speaker_id(key)],
+        ))
+    speakers.sort(key=lambda s: (-len(s.statements), s.name))
+    return statements, statement_ids, speakers, speaker_ids
+
+
+def _speaker_keys(articles: Sequence[Article]) -> set[str]:
+    return {s.speaker.key or s.speaker.name.lower() for a in articles
+            for s in (a.analysis.statements if a.analysis else []) if s.speaker is not None}
+
+
+def _label(sp: CanonicalSpeaker) -> str:
+    return f"{sp.name} ({sp.role})" if sp.role and sp.role.lower() not in sp.name.lower() else sp.name
+
+
+def _families(units: Sequence[Unit], articles: Sequence[Article]) -> dict[int, set[int]]:
+    """For each statement unit, the units of the statements it is nested in and of those nested in it."""
+    unit_of = {id(u.statement): i for i, u in enumerate(units) if u.statement is not None}
+    by_id = {(a.id, s.id): s for a in articles for s in (a.analysis.statements if a.analysis else [])}
+    family: dict[int, set[int]] = {}
+    for i, u in enumerate(units):
+        s = u.statement
+        seen: set[str] = set()
+        while s is not None and s.parent and s.parent not in seen:
+            seen.add(s.parent)
+            s = by_id.get((u.article, s.parent))
+            if s is not None and id(s) in unit_of:
+                j = unit_of[id(s)]
+                family.setdefault(i, set()).add(j)
+                family.setdefault(j, set()).add(i)
+    return family
+
+
+def _speaker_id(key: str) -> str:
+    return "sp:" + re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")
+
+
+def _prefixes(ids: Sequence[str]) -> dict[str, str]:
+    """The shortest id prefixes (8 characters or more) that tell the articles apart."""
+    n = 8
+    while len({i[:n] for i in ids}) < len(set(ids)):
+        n += 4
+    return {i: i[:n] for i in ids}
+
+
+def _units(articles: Sequence[Article], outlet_of: dict[str, str], notes: list[str]) -> list[Unit]:
+    per_article = [article_units(a, outlet_of[a.id]) for a in articles]
+    total = sum(len(u) for u in per_article)
+    if total > MAX_UNITS:
+        keep = max(3, MAX_UNITS // max(1, len(per_article)))
+        per_article = [u[:keep] for u in per_article]
+        notes.append(f"Large story ({len(articles)} articles): compared on the first {keep} statements and "
+                     "sentences of each article.")
+    return [u for units in per_article for u in units]
+
+
+def _claims(ctx: Context) -> list[Claim]:
+    claims = []
+    for n, g in enumerate(ctx.alignment.groups, 1):
+        mentions = []
+        for i in g:
+            u = ctx.units[i]
+            s = u.statement
+            denier = u.denial_of or (s if u.status == "denied" else None)
+            mentions.append(Mention(
+                article=u.article, outlet=u.outlet, status=u.status, text=u.shown, evidence=u.evidence,
+                statement=ctx.statement_ids.get(id(s)) if s is not None else None,
+                speaker_id=ctx.speaker_ids.get(id(s)) if s is not None else None, via=u.via,
+                denied_by=_denier_id(denier),
+            ))
+        status: dict[str, OutletStatus] = {o: "absent" for o in ctx.outlets}
+        for m in mentions:
+            if status[m.outlet] == "absent" or _STATUS_RANK[m.status] > _STATUS_RANK[status[m.outlet]]:
+                status[m.outlet] = m.status
+        lead = next((m for m in mentions if m.status != "denied"), mentions[0])
+        claims.append(Claim(id=f"c{n}", text=lead.text, mentions=mentions, outlets=status))
+    return claims
+
+
+def _mark_disputed(claims: list[Claim], findings: list[Finding], statements: list[ComparedStatement]) -> None:
+    """In the claim matrix, an outlet that reports the denial of a disputed claim shows it as denied."""
+    by_id = {cs.id: cs for cs in statements}
+    claims_by_id = {c.id: c for c in claims}
+    outlet_of = {m.article: m.outlet for c in claims for m in c.mentions}
+    for f in findings:
+        if f.type != "disputed":
+            continue
+        denying = {outlet_of.get(by_id[s].article) for s in f.statements if s in by_id and by_id[s].statement.denial}
+        for cid in f.claims:
+            claim = claims_by_id.get(cid)
+            for outlet in denying:
+                if claim is not None and outlet in claim.outlets and claim.outlets[outlet] != "absent":
+                    claim.outlets[outlet] = "denied"
+
+
+def _denier_id(s: Statement | None) -> str | None:
+    if s is None or s.speaker is None:
+        return None
+    return _speaker_id(s.speaker.key or s.speaker.name.lower())
+
+
+def _number(findings: list[Finding], groups: list[list[int]], units: list[Unit], claims: list[Claim]) -> list[Finding]:
+    """Stable order (disputed first, then by confidence) and ids; each finding names its claims."""
+    claim_of_statement = {m.statement: c.id for c in claims for m in c.mentions if m.statement}
+    claim_of_span = {(m.article, e.span.start): c.id for c in claims for m in c.mentions for e in m.evidence}
+    ordered = sorted(findings, key=lambda f: (_TYPE_ORDER[f.type], -len(f.outlets), -f.confidence))
+    out = []
+    counts: Counter[str] = Counter()
+    for f in ordered:
+        counts[f.type] += 1
+        ids = [claim_of_statement[s] for s in f.statements if s in claim_of_statement]
+        spans = [(e.article, e.span.start) for e in f.evidence]
+        ids += [claim_of_span[k] for k in spans if k in claim_of_span]
+        out.append(replace(f, id=f"{f.type}-{counts[f.type]}", claims=list(dict.fromkeys(ids))))
+    return out
+
+
+__all__ = ["compare_story"]

@@ -124,7 +124,7 @@ def split_sentences(text: str) -> list[str]:
     return out
 
 
-def _stems(text: str) -> list[str]:
+def content_stems(text: str) -> list[str]:
     """Content words cut to 7 characters: a crude stemmer that is enough to match 'denied' to 'denies'."""
     return [w[:7] for w in _WORD.findall(text.lower()) if w not in _STOPWORDS and len(w) > 1]
 
@@ -193,7 +193,7 @@ def _docs(bodies: Sequence[str], encoder: SentenceEncoder) -> list[_Doc]:
     for ss in all_sentences:
         e = emb[at : at + len(ss)]
         at += len(ss)
-        stems = [_stems(s) for s in ss]
+        stems = [content_stems(s) for s in ss]
         centroid = e.mean(axis=0)
         centroid /= max(float(np.linalg.norm(centroid)), 1e-9)
         docs.append(
@@ -234,7 +234,7 @@ def featurize(pairs: Sequence[tuple[str, str]], encoder: SentenceEncoder, idf: I
     for i, (claim, body) in enumerate(zip(claims, bodies, strict=True)):
         d = docs[body]
         c = claim_emb[claim_at[claim]]
-        c_stems = _stems(claim)
+        c_stems = content_stems(claim)
         c_set = set(c_stems)
         c_counts = Counter(c_stems)
         c_bi = _bigrams(c_stems)

@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from counterpoint.model import Article, Statement
+from counterpoint.model import Article, Comparison, Evidence, Statement
 
 
 def print_articles(articles: list[Article], console: Console | None = None) -> None:
@@ -102,3 +102,89 @@ def _lead(text: str, width: int = 60) -> str:
     """The opening words of an untitled article (plain text has no title), to tell it apart."""
     words = " ".join(text.split())
     return words if len(words) <= width else words[: width - 1].rsplit(" ", 1)[0] + "…"
+
+
+# -- comparisons ------------------------------------------------------------------------------
+
+_FINDING_TITLES = {
+    "disputed": "Disputed", "contradicted": "Contradicted details", "single_sourced": "Single-sourced",
+    "corroborated": "Corroborated", "omitted": "Left out by some outlets", "framing": "Framing",
+}
+_STATUS_MARK = {"asserted": "✔ asserted", "hedged": "~ hedged", "denied": "✘ denied", "absent": "· absent"}
+
+
+def print_comparison(c: Comparison, console: Console | None = None, max_per_type: int = 8) -> None:
+    """A story at a glance: outlets, findings by type (disputed first) with short evidence, who is quoted."""
+    console = console or Console()
+    title = next((a.title for a in c.articles if a.title), None) or _lead(c.articles[0].text if c.articles else "")
+    console.rule(f"[bold]{escape(title)}[/bold]")
+    console.print(f"[dim]story {escape(c.story)} · {len(c.articles)} articles · {len(c.claims)} claims · "
+                  f"{len(c.statements)} statements[/dim]")
+    for a in c.articles:
+        extra = []
+        if a.published:
+            extra.append(a.published[:10])
+        if a.outlet_info and (a.outlet_info.country or a.outlet_info.ownership):
+            extra.append(", ".join(x for x in (a.outlet_info.country, a.outlet_info.ownership) if x))
+        if a.duplicate_of:
+            extra.append(f"copy of {a.duplicate_of[:10]}")
+        line = f"  [bold]{escape(a.outlet)}[/bold] — {escape(a.title or _lead(a.text))}"
+        console.print(line + (f" [dim]({escape('; '.join(extra))})[/dim]" if extra else ""))
+        for note in a.notes:
+            console.print(f"    [yellow]note:[/yellow] {escape(note)}")
+    for note in c.notes:
+        console.print(f"  [yellow]note:[/yellow] {escape(note)}")
+    texts = {a.id: a for a in c.articles}
+    outlet_of = {a.id: a.outlet for a in c.articles}
+    for kind, label in _FINDING_TITLES.items():
+        found = [f for f in c.findings if f.type == kind]
+        if not found:
+            continue
+        console.print()
+        console.rule(f"{label} ({len(found)})", style="bold" if kind == "disputed" else "dim", align="left")
+        for f in found[:max_per_type]:
+            console.print(f"[bold]{escape(f.id)}[/bold] {escape(f.summary)} [dim](confidence {f.confidence:.2f})[/dim]")
+            if kind in {"disputed", "contradicted", "corroborated"}:
+                for e in _quotes(f.evidence, texts):
+                    outlet = escape(outlet_of.get(e.article, "?"))
+                    console.print(f"    [dim]{outlet}:[/dim] “{escape(_clip(e.span.text))}”")
+        if len(found) > max_per_type:
+            console.print(f"[dim]… and {len(found) - max_per_type} more (see --json or --html)[/dim]")
+    if c.speakers:
+        console.print()
+        table = Table(title="Who is quoted, by outlet", title_justify="left", expand=False)
+        table.add_column("speaker", ratio=1)
+        for o in c.outlets:
+            table.add_column(escape(o), justify="right")
+        for sp in c.speakers[:12]:
+            name = sp.name + (f", {sp.role}" if sp.role and sp.role.lower() not in sp.name.lower() else "")
+            table.add_row(escape(name), *(str(sp.outlets.get(o, 0) or "·") for o in c.outlets))
+        console.print(table)
+    if len(c.outlets) > 1 and c.claims:
+        shared = [cl for cl in c.claims if sum(s != "absent" for s in cl.outlets.values()) > 1]
+        if shared:
+            console.print()
+            table = Table(title="Claims more than one outlet carries", title_justify="left", expand=False)
+            table.add_column("claim", ratio=1)
+            for o in c.outlets:
+                table.add_column(escape(o))
+            for cl in shared[:10]:
+                marks = (_STATUS_MARK[cl.outlets.get(o, "absent")] for o in c.outlets)
+                table.add_row(escape(_clip(cl.text, 70)), *marks)
+            console.print(table)
+
+
+def _quotes(evidence: list[Evidence], texts: dict) -> list[Evidence]:
+    """One content (or sentence) span per article, the longest: a short quote a reader can check."""
+    best: dict[str, Evidence] = {}
+    for e in evidence:
+        if e.role not in {"content", "sentence"} or e.article not in texts:
+            continue
+        if e.article not in best or len(e.span.text) > len(best[e.article].span.text):
+            best[e.article] = e
+    return list(best.values())
+
+
+def _clip(text: str, width: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"

@@ -113,6 +113,50 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX entities_article ON entities(article_id);
     """,
+    # 3: stories and their comparisons. `stories.data` holds the full Comparison
+    # as JSON (the source of truth every report reads); the tables beside it are
+    # for listing, filtering and SQL.
+    """
+    CREATE TABLE stories (
+        id              TEXT PRIMARY KEY,
+        title           TEXT,
+        first_published TEXT,
+        last_published  TEXT,
+        outlets         TEXT NOT NULL,     -- JSON list, in the order the comparison gives them
+        articles        INTEGER NOT NULL,
+        compared        TEXT NOT NULL,
+        comparer        TEXT NOT NULL,
+        data            TEXT NOT NULL
+    );
+    CREATE TABLE story_articles (
+        story_id     TEXT NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+        article_id   TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        outlet       TEXT NOT NULL,
+        duplicate_of TEXT,
+        PRIMARY KEY (story_id, article_id)
+    );
+    CREATE INDEX story_articles_article ON story_articles(article_id);
+    CREATE TABLE findings (
+        story_id   TEXT NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+        id         TEXT NOT NULL,
+        type       TEXT NOT NULL,
+        summary    TEXT NOT NULL,
+        confidence REAL NOT NULL,
+        outlets    TEXT NOT NULL,          -- JSON list
+        absent     TEXT NOT NULL,          -- JSON list (omitted findings)
+        statements TEXT NOT NULL,          -- JSON list of statement ids
+        evidence   TEXT NOT NULL,          -- JSON list of spans with their article
+        PRIMARY KEY (story_id, id)
+    );
+    CREATE INDEX findings_type ON findings(type);
+    CREATE TABLE claims (
+        story_id TEXT NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+        id       TEXT NOT NULL,
+        text     TEXT NOT NULL,
+        outlets  TEXT NOT NULL,            -- JSON object: outlet -> asserted / hedged / denied / absent
+        PRIMARY KEY (story_id, id)
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

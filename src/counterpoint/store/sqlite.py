@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Literal
 
 from counterpoint import __version__
-from counterpoint.model import Analysis, Article, Document, Removal, Span
+from counterpoint.model import Analysis, Article, Comparison, Document, Removal, Span
 from counterpoint.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 Outcome = Literal["added", "new_version", "unchanged"]
@@ -186,6 +186,124 @@ class Store:
         ).fetchall()
         return [dict(r) for r in rows]
 
+    def save_comparison(self, c: Comparison) -> None:
+        """Store (or replace) a story's comparison, atomically."""
+        published = sorted(a.published for a in c.articles if a.published)
+        title = next((a.title for a in c.articles if a.title), None)
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self.db.execute("DELETE FROM stories WHERE id = ?", (c.story,))
+            self.db.execute(
+                "INSERT INTO stories (id, title, first_published, last_published, outlets, articles, compared,"
+                " comparer, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (c.story, title, published[0] if published else None, published[-1] if published else None,
+                 json.dumps(c.outlets, ensure_ascii=False), len(c.articles), _now(), f"counterpoint {__version__}",
+                 json.dumps(c.to_dict(), ensure_ascii=False)),
+            )
+            self.db.executemany(
+                "INSERT INTO story_articles (story_id, article_id, outlet, duplicate_of) VALUES (?, ?, ?, ?)",
+                [(c.story, a.id, a.outlet, a.duplicate_of) for a in c.articles],
+            )
+            self.db.executemany(
+                "INSERT INTO findings (story_id, id, type, summary, confidence, outlets, absent, statements, evidence)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(c.story, f.id, f.type, f.summary, f.confidence, json.dumps(f.outlets, ensure_ascii=False),
+                  json.dumps(f.absent, ensure_ascii=False), json.dumps(f.statements),
+                  json.dumps([e.to_dict() for e in f.evidence], ensure_ascii=False)) for f in c.findings],
+            )
+            self.db.executemany(
+                "INSERT INTO claims (story_id, id, text, outlets) VALUES (?, ?, ?, ?)",
+                [(c.story, cl.id, cl.text, json.dumps(cl.outlets, ensure_ascii=False)) for cl in c.claims],
+            )
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+
+    def retire_stories(self, keep: set[str]) -> int:
+        """Drop stored stories not in `keep` (after a regrouping moved their articles elsewhere)."""
+        gone = [r[0] for r in self.db.execute("SELECT id FROM stories") if r[0] not in keep]
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self.db.executemany("DELETE FROM stories WHERE id = ?", [(g,) for g in gone])
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        return len(gone)
+
+    def comparison(self, story_id: str) -> Comparison | None:
+        row = self.db.execute("SELECT data FROM stories WHERE id = ?", (story_id,)).fetchone()
+        return Comparison.from_dict(json.loads(row[0])) if row else None
+
+    def story_rows(self, query: str | None = None, outlet: str | None = None, finding_type: str | None = None,
+                   since: str | None = None, until: str | None = None, limit: int = 100,
+                   offset: int = 0) -> list[dict]:
+        """Stories for a listing, newest first, filtered; each with its finding counts by type."""
+        where, args = [], []
+        if query:
+            where.append("(s.title LIKE ? ESCAPE '\\' OR s.id IN (SELECT sa.story_id FROM story_articles sa"
+                         " JOIN articles a ON a.id = sa.article_id WHERE a.title LIKE ? ESCAPE '\\'"
+                         " OR a.text LIKE ? ESCAPE '\\'))")
+            like = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            args += [like, like, like]
+        if outlet:
+            where.append("s.id IN (SELECT story_id FROM story_articles WHERE outlet = ?)")
+            args.append(outlet)
+        if finding_type:
+            where.append("s.id IN (SELECT story_id FROM findings WHERE type = ?)")
+            args.append(finding_type)
+        if since:
+            where.append("coalesce(s.last_published, '') >= ?")
+            args.append(since)
+        if until:
+            where.append("coalesce(s.first_published, '') <= ?")
+            args.append(until)
+        sql = ("SELECT s.id, s.title, s.first_published, s.last_published, s.outlets, s.articles FROM stories s"
+               + (" WHERE " + " AND ".join(where) if where else "")
+               + " ORDER BY coalesce(s.last_published, '') DESC, s.id LIMIT ? OFFSET ?")
+        out = []
+        for r in self.db.execute(sql, [*args, limit, offset]).fetchall():
+            counts = dict(self.db.execute(
+                "SELECT type, count(*) FROM findings WHERE story_id = ? GROUP BY type", (r["id"],)).fetchall())
+            out.append({"story": r["id"], "title": r["title"], "outlets": json.loads(r["outlets"]),
+                        "published": r["last_published"], "first_published": r["first_published"],
+                        "articles": r["articles"], "findings": counts})
+        return out
+
+    def story_ids(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT id FROM stories ORDER BY id")]
+
+    def stories_of(self, article_id: str) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT story_id FROM story_articles WHERE article_id = ?",
+                                              (article_id,))]
+
+    def speaker_statements(self, key: str) -> list[dict]:
+        """Everything one speaker (by their cross-article key) is reported as saying, with the story it is in."""
+        rows = self.db.execute(
+            "SELECT s.article_id, a.outlet, a.title, a.published, s.id AS statement, s.kind, s.speaker,"
+            " s.speaker_role, s.cue, s.content, s.via, s.hedged, s.denial, s.content_start, s.content_end,"
+            " (SELECT sa.story_id FROM story_articles sa WHERE sa.article_id = s.article_id LIMIT 1) AS story"
+            " FROM statements s JOIN latest_articles a ON a.id = s.article_id WHERE s.speaker_key = ?"
+            " ORDER BY a.published, a.id, s.content_start", (key,),
+        ).fetchall()
+        return [dict(r) for r in rows]
+
+    def speaker_rows(self, query: str | None = None, limit: int = 100) -> list[dict]:
+        """Speakers across all articles, most quoted first: key, name, role, kind, statements, outlets."""
+        where, args = "", []
+        if query:
+            where = " WHERE s.speaker LIKE ?"
+            args.append(f"%{query}%")
+        rows = self.db.execute(
+            "SELECT s.speaker_key AS key, max(s.speaker) AS name, max(s.speaker_role) AS role,"
+            " count(*) AS statements, count(DISTINCT a.outlet) AS outlets"
+            " FROM statements s JOIN latest_articles a ON a.id = s.article_id"
+            + where + (" AND" if where else " WHERE") + " s.speaker_key IS NOT NULL"
+            " GROUP BY s.speaker_key ORDER BY statements DESC, name LIMIT ?", [*args, limit],
+        ).fetchall()
+        return [dict(r) for r in rows]
+
     def log_error(self, source: str, problem: str) -> None:
         self.db.execute("INSERT INTO errors (source, problem, at) VALUES (?, ?, ?)", (source, problem, _now()))
 
@@ -217,7 +335,7 @@ class Store:
 
     def count(self, table: str) -> int:
         if table not in {"documents", "articles", "removals", "errors", "latest_articles", "analyses", "speakers",
-                         "statements", "entities"}:
+                         "statements", "entities", "stories", "story_articles", "findings", "claims"}:
             raise ValueError(f"unknown table {table!r}")
         return int(self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 

@@ -33,6 +33,7 @@ from datetime import date
 import numpy as np
 
 from .dates import (
+    MONTH_NAMES,
     days_between,
     describe_month,
     month_contradicts,
@@ -246,7 +247,12 @@ class StoryGrouper:
         months = text_months(article.text)
         # A page date the text contradicts is not evidence about the event: it neither counts against a
         # match nor moves the clock. It is reported only if it also disagrees with the story joined.
-        trusted = None if note or (page and month_contradicts(page, months)) else page
+        named_month = month_contradicts(page, months) if page else None
+        trusted = None if note or named_month else page
+        month_note = None
+        if page is not None and named_month:
+            month_note = (f"page dated {page.isoformat()} but the text's dates are in {MONTH_NAMES[named_month - 1]}"
+                    f" (named {months[named_month]} times), not {MONTH_NAMES[page.month - 1]}")
         # Nor do the years of a doubted page's text (often the wrong stamp again, printed in the page).
         evidence = years if page is None or trusted is not None else set()
         if trusted is not None:
@@ -262,7 +268,7 @@ class StoryGrouper:
                 self._touch(story, trusted, ())
                 self._file_copy(article.id, sig, story)
                 self._retire()
-                return Assignment(article.id, story.id, duplicate_of=hit[0], date_conflict=note)
+                return Assignment(article.id, story.id, duplicate_of=hit[0], date_conflict=note or month_note)
 
         counts, name_counts = self._features.counts(article.title, article.text)
         vec = _Vecs(self._features.vector(counts, learn=True), self._features.vector(name_counts))
@@ -293,7 +299,7 @@ class StoryGrouper:
         if sig is not None:
             self._file_copy(article.id, sig, best)
         self._retire()
-        return Assignment(article.id, best.id, date_conflict=note)
+        return Assignment(article.id, best.id, date_conflict=note or month_note)
 
     # -- matching ----------------------------------------------------------------------------------
 

@@ -1,0 +1,408 @@
+"""Findings from aligned claims: disputed, corroborated, contradicted, single-sourced, omitted.
+
+Each finding names the outlets involved and carries the evidence spans in
+every article, so a reader can check it against the text in one click.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from counterpoint.compare.align import LINK, Alignment
+from counterpoint.compare.units import Unit
+from counterpoint.model import Evidence, Finding, Speaker, Statement
+
+MIN_OMITTED_WORDS = 5
+MAX_OMITTED = 40
+DENIAL_TARGET = 0.35  # a denial with no claim in its own group disputes the most similar claim above this
+
+
+@dataclass(slots=True)
+class Context:
+    """What finding rules need to know about the story beyond the claims themselves."""
+
+    units: Sequence[Unit]
+    alignment: Alignment
+    outlets: list[str]  # every outlet of the story, in order
+    independent: dict[str, bool]  # article id -> not a copy of another article in the story
+    statement_ids: dict[int, str]  # id(Statement) -> its id in the comparison
+    speaker_ids: dict[int, str]  # id(Statement) -> canonical speaker id
+    describe: dict[str, str]  # outlet -> "Sputnik (Russia, state)" when an outlets file says so
+    speaker_label: dict[str, str]  # speaker key -> "Dmitry Peskov (Kremlin spokesman)", one per story
+    family: dict[int, set[int]]  # unit -> units of the statements it is nested in or that nest in it
+
+
+def find_findings(ctx: Context) -> list[Finding]:
+    groups = ctx.alignment.groups
+    disputed, disputed_groups = _disputed(ctx)
+    found: list[Finding] = [*disputed]
+    for g in groups:
+        if tuple(g) in disputed_groups:
+            continue
+        if (f := _corroborated(ctx, g)) is not None:
+            found.append(f)
+    for g in groups:
+        found.extend(_contradicted(ctx, g))
+    for g in groups:
+        if (f := _single_sourced(ctx, g)) is not None:
+            found.append(f)
+    found.extend(_omitted(ctx))
+    return found
+
+
+# --------------------------------------------------------------------------------------------
+# disputed
+# --------------------------------------------------------------------------------------------
+
+
+def _disputed(ctx: Context) -> tuple[list[Finding], set[tuple[int, ...]]]:
+    """A claim asserted by some and denied by another party: the denial and the claim, everywhere."""
+    units, groups = ctx.units, ctx.alignment.groups
+    group_of = {i: gi for gi, g in enumerate(groups) for i in g}
+    # denial statement (by object id) -> the groups it disputes
+    targets: dict[int, set[int]] = {}
+    for gi, g in enumerate(groups):
+        deniers = {id(units[i].denial_of or units[i].statement) for i in g if units[i].status == "denied"}
+        if deniers and _asserting(ctx, g):
+            for d in deniers:
+                targets.setdefault(d, set()).add(gi)
+    # A denial whose group holds no assertion: the same speaker's denial nearby, or the most similar claim.
+    for i, u in enumerate(units):
+        if u.status != "denied":
+            continue
+        den = u.denial_of or u.statement
+        if den is None or id(den) in targets:
+            continue
+        near = _sibling_denial(ctx, i, targets)
+        if near is not None:
+            targets[id(den)] = set(targets[near])
+            continue
+        best, best_sim = None, DENIAL_TARGET
+        for gi, g in enumerate(groups):
+            if gi == group_of[i] or not _asserting(ctx, g):
+                continue
+            s = ctx.alignment.best_in(i, g)
+            if s > best_sim:
+                best, best_sim = gi, s
+        if best is not None:
+            targets[id(den)] = {best}
+    # Denials that share a target dispute one claim together.
+    merged: list[tuple[set[int], set[int]]] = []  # (groups, denial statement ids)
+    for den, gs in targets.items():
+        hit = [m for m in merged if m[0] & gs]
+        new = (set(gs), {den})
+        for m in hit:
+            new[0].update(m[0])
+            new[1].update(m[1])
+            merged.remove(m)
+        merged.append(new)
+    findings, used = [], set()
+    for gs, dens in merged:
+        members = sorted({i for gi in gs for i in groups[gi]} | {
+            i for i, u in enumerate(units) if u.statement is not None and id(u.denial_of or u.statement) in dens
+        })
+        findings.append(_disputed_finding(ctx, members))
+        used.update(tuple(groups[gi]) for gi in gs)
+    findings.sort(key=lambda f: -len(f.outlets))
+    return findings, used
+
+
+def _asserting(ctx: Context, g: Sequence[int]) -> bool:
+    return any(ctx.units[i].status != "denied" for i in g)
+
+
+def _sibling_denial(ctx: Context, i: int, targets: dict[int, set[int]]) -> int | None:
+    """The same speaker's targeted denial in the same article, if there is one."""
+    u = ctx.units[i]
+    key = _speaker_key((u.denial_of or u.statement).speaker)  # type: ignore[union-attr]
+    for j, v in enumerate(ctx.units):
+        if j == i or v.article != u.article or v.status != "denied":
+            continue
+        den = v.denial_of or v.statement
+        if den is not None and id(den) in targets and key and _speaker_key(den.speaker) == key:
+            return id(den)
+    return None
+
+
+def _disputed_finding(ctx: Context, members: list[int]) -> Finding:
+    units = ctx.units
+    asserted = [i for i in members if units[i].status != "denied"]
+    denied = [i for i in members if units[i].status == "denied"]
+    denials = {id(units[i].denial_of or units[i].statement): units[i].denial_of or units[i].statement for i in denied}
+    deniers = list({_speaker_key(s.speaker): s.speaker for s in denials.values() if s.speaker}.values())
+    denier_keys = {_speaker_key(s) for s in deniers}
+    others = [i for i in asserted if _speaker_key(_speaker(units[i])) not in denier_keys]
+    claim = _representative(ctx, others or asserted)
+    chain = _chain(ctx, [i for i in asserted if _speaker_key(_speaker(units[i])) not in denier_keys])
+    outlets_asserting = _outlets(ctx, asserted)
+    outlets_denying = _outlets(ctx, denied)
+    who_denies = ", ".join(ctx.speaker_label.get(_speaker_key(s), _speaker_label(s)) for s in deniers)
+    who_denies = who_denies or "another party"
+    summary = (
+        f"Disputed: {units[claim].shown}"
+        + (f" — on the authority of {chain}" if chain else "")
+        + f"; reported by {_join(ctx, outlets_asserting)}; denied by {who_denies}"
+        + f" (reported by {_join(ctx, outlets_denying)})."
+    )
+    evidence = _evidence(ctx, members)
+    for den in denials.values():
+        art = next(units[i].article for i in denied if (units[i].denial_of or units[i].statement) is den)
+        evidence += [Evidence(art, sp, "cue") for sp in den.cue]
+        evidence += [Evidence(art, sp, "source") for sp in den.source or []]
+    return Finding(
+        id="", type="disputed", summary=summary, confidence=_confidence(ctx, members),
+        statements=_statement_ids(ctx, members) + [ctx.statement_ids[d] for d in denials if d in ctx.statement_ids],
+        outlets=_ordered(ctx, outlets_asserting | outlets_denying), evidence=_dedupe(evidence),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# corroborated, contradicted, single-sourced
+# --------------------------------------------------------------------------------------------
+
+
+def _corroborated(ctx: Context, g: Sequence[int]) -> Finding | None:
+    independent = {ctx.units[i].outlet for i in g if ctx.independent.get(ctx.units[i].article, True)}
+    if len(independent) < 2:
+        return None
+    rep = _representative(ctx, list(g))
+    summary = f"Corroborated by {len(independent)} outlets ({_join(ctx, independent)}): {ctx.units[rep].shown}"
+    return Finding("", "corroborated", summary, _confidence(ctx, g), _statement_ids(ctx, g),
+                   _ordered(ctx, _outlets(ctx, g)), _evidence(ctx, g))
+
+
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_VALUE_KINDS = {
+    "amount": re.compile(r"[$€£]\s?\d[\d,.]*(?:\s*(?:million|billion|trillion|bn|m)\b)?", re.I),
+    "date": re.compile(rf"\b(?:{_MONTHS})\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{_MONTHS})\b"),
+    "percentage": re.compile(r"\b\d[\d,.]*\s?(?:%|per ?cent\b)", re.I),
+    "number": re.compile(r"(?<![$€£\d,.])\b\d[\d,]*(?:\.\d+)?\b(?!\s?%)"),
+}
+
+
+def _values(text: str) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    taken: list[tuple[int, int]] = []
+    for kind, rx in _VALUE_KINDS.items():
+        for m in rx.finditer(text):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            taken.append(m.span())
+            out.setdefault(kind, set()).add(" ".join(m.group().lower().replace(",", "").split()))
+    return out
+
+
+def _contradicted(ctx: Context, g: Sequence[int]) -> list[Finding]:
+    """The same claim with a different number, amount or date in another outlet."""
+    units, sim = ctx.units, ctx.alignment.similarity
+    out = []
+    seen: set[tuple[str, str, str]] = set()
+    for a in g:
+        for b in g:
+            if units[a].outlet >= units[b].outlet or sim[a, b] < LINK + 0.05:
+                continue
+            va, vb = _values(_text_of(units[a])), _values(_text_of(units[b]))
+            for kind in va.keys() & vb.keys():
+                if va[kind] & vb[kind] or len(va[kind]) != 1 or len(vb[kind]) != 1:
+                    continue
+                x, y = next(iter(va[kind])), next(iter(vb[kind]))
+                if (kind, x, y) in seen:
+                    continue
+                seen.add((kind, x, y))
+                summary = (f"Contradicted {kind}: {units[a].outlet} says {x}, {units[b].outlet} says {y} — "
+                           f"{units[a].shown}")
+                out.append(Finding("", "contradicted", summary, float(sim[a, b]) * 0.8, _statement_ids(ctx, [a, b]),
+                                   _ordered(ctx, {units[a].outlet, units[b].outlet}), _evidence(ctx, [a, b])))
+    return out
+
+
+def _single_sourced(ctx: Context, g: Sequence[int]) -> Finding | None:
+    """A claim whose every report traces back to one source, however many outlets repeat it."""
+    units = ctx.units
+    reported = [i for i in g if units[i].statement is not None and units[i].status != "denied"]
+    if not reported:
+        return None
+    deniers = {_speaker_key(u.denial_of.speaker) for u in (units[i] for i in g) if u.denial_of is not None}
+    deniers |= {_speaker_key(_speaker(units[i])) for i in g if units[i].status == "denied"}
+    origins: dict[str, str] = {}
+    anonymous = False
+    denier_names = {_origin_key(_speaker_label(u.denial_of.speaker)) for u in (units[i] for i in g)
+                    if u.denial_of is not None and u.denial_of.speaker is not None}
+    for i in reported:
+        s = units[i].statement
+        assert s is not None
+        # What a denier is made to say ("Peskov denied reports claiming that ...") is not a source of the claim.
+        if _speaker_key(s.speaker) in deniers or any(_origin_key(v.name) in denier_names for v in s.via):
+            continue
+        first = s.via[0].name if s.via else _speaker_label(s.speaker) if s.speaker else None
+        if first is None:
+            continue
+        origins.setdefault(_origin_key(first), first)
+        anonymous |= any(v.kind == "anonymous" for v in s.via) or bool(s.speaker and s.speaker.kind == "anonymous")
+    if len(origins) != 1:
+        return None
+    outlets = _outlets(ctx, reported)
+    if not anonymous and len(outlets) < 2:
+        return None
+    origin = next(iter(origins.values()))
+    chain = _chain(ctx, reported)
+    summary = (f"Single-sourced: rests on {chain or origin} alone"
+               + (" (an anonymous source)" if anonymous else "")
+               + f", as reported by {_join(ctx, outlets)}: {ctx.units[_representative(ctx, reported)].shown}")
+    return Finding("", "single_sourced", summary, 0.8 if anonymous else 0.6, _statement_ids(ctx, reported),
+                   _ordered(ctx, outlets), _evidence(ctx, reported))
+
+
+# --------------------------------------------------------------------------------------------
+# omitted
+# --------------------------------------------------------------------------------------------
+
+
+def _omitted(ctx: Context) -> list[Finding]:
+    """Claims some outlets carry and others leave out (nothing in them similar enough to count)."""
+    units, sim = ctx.units, ctx.alignment.similarity
+    by_outlet: dict[str, list[int]] = {}
+    for i, u in enumerate(units):
+        by_outlet.setdefault(u.outlet, []).append(i)
+    if len(by_outlet) < 2:
+        return []
+    group_of = {i: gi for gi, g in enumerate(ctx.alignment.groups) for i in g}
+    out = []
+    by_sentence: dict[tuple, Finding] = {}
+    for g in ctx.alignment.groups:
+        present = _outlets(ctx, g)
+        # A statement counts as carried where the statement it sits in, or one inside it, is.
+        carried = {ctx.units[j].outlet for i in g for k in ctx.family.get(i, ())
+                   for j in ctx.alignment.groups[group_of[k]]}
+        absent = []
+        for outlet in ctx.outlets:
+            if outlet in present or outlet in carried or outlet not in by_outlet:
+                continue
+            if max(float(sim[i, by_outlet[outlet]].max()) for i in g) < LINK:
+                absent.append(outlet)
+        if not absent:
+            continue
+        words = max(len(units[i].shown.split()) for i in g)
+        if words < MIN_OMITTED_WORDS:
+            continue
+        rep = _representative(ctx, list(g))
+        gap = 1.0 - max(float(sim[i, by_outlet[o]].max()) for i in g for o in absent)
+        key = (units[rep].article, units[rep].sentence.start if units[rep].sentence else units[rep].order,
+               tuple(sorted(present)), tuple(absent))
+        if key in by_sentence:  # two claims of one sentence: one finding, both claims' evidence
+            f = by_sentence[key]
+            f.evidence = _dedupe(f.evidence + _evidence(ctx, g, sentences=True))
+            f.statements = list(dict.fromkeys(f.statements + _statement_ids(ctx, g)))
+            continue
+        summary = (f"Only in {_join(ctx, present)} (absent from {_join(ctx, set(absent))}): "
+                   f"{_sentence_text(ctx, rep)}")
+        f = Finding("", "omitted", summary, min(0.95, 0.5 + gap / 2), _statement_ids(ctx, g),
+                    _ordered(ctx, present), _evidence(ctx, g, sentences=True), absent=absent)
+        by_sentence[key] = f
+        out.append(f)
+    # Most widely carried first (the more outlets have it, the more telling its absence), then by position.
+    out.sort(key=lambda f: (-len(f.outlets), min(e.span.start for e in f.evidence)))
+    return out[:MAX_OMITTED]
+
+
+# --------------------------------------------------------------------------------------------
+# helpers
+# --------------------------------------------------------------------------------------------
+
+
+def _speaker(u: Unit) -> Speaker | None:
+    return u.statement.speaker if u.statement else None
+
+
+def _speaker_key(s: Speaker | None) -> str:
+    return (s.key or s.name.lower()) if s else ""
+
+
+def _speaker_label(s: Speaker | None) -> str:
+    if s is None:
+        return "an unnamed source"
+    return f"{s.name} ({s.role})" if s.role and s.role.lower() not in s.name.lower() else s.name
+
+
+def _origin_key(name: str) -> str:
+    words = [w for w in re.findall(r"\w+", name.lower()) if w not in {"the", "news", "sources", "source"}]
+    return " ".join(words[:1]) or name.lower()
+
+
+def _chain(ctx: Context, members: Sequence[int]) -> str:
+    """The sourcing chain most reports give, outermost first: "NBC News → two White House officials → Trump"."""
+    chains: Counter[tuple[str, ...]] = Counter()
+    for i in members:
+        s = ctx.units[i].statement
+        if s is None:
+            continue
+        names = [v.name for v in s.via] + ([s.speaker.name] if s.speaker else [])
+        if len(names) > 1:
+            chains[tuple(names)] += 1
+    if not chains:
+        return ""
+    return " → ".join(max(chains, key=lambda c: (chains[c], len(c))))
+
+
+def _outlets(ctx: Context, members: Sequence[int]) -> set[str]:
+    return {ctx.units[i].outlet for i in members}
+
+
+def _ordered(ctx: Context, outlets: set[str]) -> list[str]:
+    return [o for o in ctx.outlets if o in outlets]
+
+
+def _join(ctx: Context, outlets: set[str]) -> str:
+    names = [ctx.describe.get(o, o) for o in _ordered(ctx, outlets)]
+    return " and ".join(names) if len(names) <= 2 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _representative(ctx: Context, members: Sequence[int]) -> int:
+    """The member most like the others (ties: the longest wording, then the earliest)."""
+    if len(members) == 1:
+        return members[0]
+    sim = ctx.alignment.similarity
+    return max(members, key=lambda i: (round(float(sim[i, list(members)].mean()), 2), len(ctx.units[i].shown)))
+
+
+def _confidence(ctx: Context, members: Sequence[int]) -> float:
+    sim = ctx.alignment.similarity
+    pairs = [(a, b) for a in members for b in members if ctx.units[a].article < ctx.units[b].article]
+    if not pairs:
+        return 0.5
+    return max(0.0, min(1.0, sum(float(sim[a, b]) for a, b in pairs) / len(pairs) + 0.3))
+
+
+def _statement_ids(ctx: Context, members: Sequence[int]) -> list[str]:
+    out = [ctx.statement_ids[id(s)] for s in (ctx.units[i].statement for i in members) if s is not None]
+    return list(dict.fromkeys(out))
+
+
+def _evidence(ctx: Context, members: Sequence[int], sentences: bool = False) -> list[Evidence]:
+    """The members' own spans; with `sentences`, the sentences around them too, for a reader's context."""
+    ev: list[Evidence] = []
+    for i in members:
+        u = ctx.units[i]
+        ev.extend(u.evidence)
+        if sentences and u.sentence is not None:
+            ev.append(Evidence(u.article, u.sentence, "sentence"))
+    return _dedupe(ev)
+
+
+def _dedupe(ev: list[Evidence]) -> list[Evidence]:
+    return sorted(dict.fromkeys(ev), key=lambda e: (e.article, e.span.start, e.span.end))
+
+
+def _text_of(u: Unit) -> str:
+    return " ".join(e.span.text for e in u.evidence if e.role in {"content", "sentence"})
+
+
+def _sentence_text(ctx: Context, i: int) -> str:
+    u = ctx.units[i]
+    return u.sentence.text if u.sentence is not None else u.shown
+
+
+__all__ = ["Context", "Statement", "find_findings"]

@@ -1,0 +1,188 @@
+"""The whole job against a store: ingest, analyse, group into stories, compare.
+
+The command line and the web app do the same things to a database; they do
+them through these functions, so both report errors, skip what is stored and
+save comparisons the same way. Each step commits as it goes: a crash loses
+at most the document or story in hand.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from counterpoint.errors import InputError
+from counterpoint.ingest import IngestOptions, read_sources, read_url_list
+from counterpoint.model import Article, Comparison, Document, OutletInfo
+from counterpoint.pipeline import extract_many
+from counterpoint.store import Store
+
+T = TypeVar("T")
+Progress = Callable[[Iterable[T], str], Iterator[T]]
+
+
+def _no_progress(items: Iterable[T], label: str) -> Iterator[T]:
+    yield from items
+
+
+@dataclass(slots=True)
+class IngestReport:
+    """What an ingest did: counts, the articles the sources hold, and every failure."""
+
+    added: int = 0
+    new_version: int = 0
+    unchanged: int = 0
+    article_ids: list[str] = field(default_factory=list)  # new or already stored, in input order
+    errors: list[InputError] = field(default_factory=list)
+    analysed: int = 0
+    not_analysed: list[InputError] = field(default_factory=list)
+
+
+def ingest_sources(
+    store: Store, sources: Sequence[str], options: IngestOptions | None = None, url_lists: Sequence[str] = (),
+    workers: int = 1, analyse: bool = True, progress: Progress = _no_progress,
+) -> IngestReport:
+    """Read, extract and store documents; the same bytes twice are stored once."""
+    options = options or IngestOptions()
+    report = IngestReport()
+    items = _chain(read_sources(sources, options), *(read_url_list(u, options) for u in url_lists))
+
+    def fresh(docs: Iterable[Document | InputError]) -> Iterator[Document]:
+        for doc in docs:
+            if isinstance(doc, InputError):
+                report.errors.append(doc)
+                store.log_error(doc.source, doc.problem)
+            elif store.has_document(doc.id):
+                report.unchanged += 1
+                report.article_ids.append(doc.id)
+            else:
+                yield doc
+
+    for result in progress(extract_many(fresh(items), workers), "Extracting"):
+        if result.error or result.article is None:
+            err = result.error or InputError(result.document.source, "no article")
+            report.errors.append(err)
+            store.log_error(err.source, err.problem)
+            continue
+        outcome = store.add(result.document, result.article)
+        if outcome == "added":
+            report.added += 1
+        elif outcome == "new_version":
+            report.new_version += 1
+        else:
+            report.unchanged += 1
+        report.article_ids.append(result.article.id)
+    if analyse:
+        report.analysed, report.not_analysed = analyse_pending(store, workers, progress=progress)
+    report.article_ids = list(dict.fromkeys(report.article_ids))
+    return report
+
+
+def analyse_pending(store: Store, workers: int = 1, redo: bool = False,
+                    progress: Progress = _no_progress) -> tuple[int, list[InputError]]:
+    """Analyse stored articles (those without an analysis, or all), saving each as it is done."""
+    from counterpoint.analyse import analyse_many
+
+    articles = list(store.articles(with_analysis=False)) if redo else list(store.unanalysed())
+    if not articles:
+        return 0, []
+    items = ((a.text, a.source or a.id, a.lang) for a in articles)
+    errors: list[InputError] = []
+    n = 0
+    for article, result in zip(articles, progress(analyse_many(items, workers=workers), "Analysing"), strict=True):
+        if isinstance(result, InputError):
+            errors.append(result)
+        else:
+            store.save_analysis(article.id, result)
+            n += 1
+    return n, errors
+
+
+def compare_stored(
+    store: Store, article_ids: Collection[str] | None = None, outlets: Mapping[str, OutletInfo] | None = None,
+    progress: Progress = _no_progress,
+) -> list[Comparison]:
+    """Group stored articles into stories, compare each story, and store the comparisons.
+
+    With `article_ids`, only those articles are grouped and compared (the files a user
+    named); stored stories that held any of them are replaced. Without, every latest
+    article is regrouped and stories that no longer exist are dropped.
+    """
+    from counterpoint.compare import compare_story
+    from counterpoint.stories import StoryGrouper, StoryInput
+
+    wanted = set(article_ids) if article_ids is not None else None
+    articles = [a for a in store.articles() if wanted is None or a.id in wanted]
+    articles.sort(key=lambda a: (a.published or "", a.id))
+    grouper = StoryGrouper()
+    members: dict[str, list[Article]] = {}
+    duplicates: dict[str, str] = {}
+    notes: dict[str, list[str]] = {}
+    for a in articles:
+        got = grouper.add(StoryInput(a.id, a.title, a.text, a.published))
+        members.setdefault(got.story, []).append(a)
+        if got.duplicate_of:
+            duplicates[a.id] = got.duplicate_of
+        if got.date_conflict:
+            notes.setdefault(a.id, []).append(got.date_conflict)
+    comparisons = []
+    for group in progress(list(members.values()), "Comparing"):
+        story_id = story_key(group)
+        comparisons.append(compare_story(group, story_id, duplicates, notes, outlets))
+    keep = {c.story for c in comparisons}
+    if wanted is None:
+        store.retire_stories(keep)
+    else:
+        stale = {s for a in articles for s in store.stories_of(a.id)} - keep
+        store.retire_stories(set(store_story_ids(store)) - stale)
+    for c in comparisons:
+        store.save_comparison(c)
+    return comparisons
+
+
+def story_key(articles: Sequence[Article]) -> str:
+    """A story id that stays the same when the story is compared again: its first article's, hashed."""
+    first = min(articles, key=lambda a: (a.published or "", a.id))
+    return "story-" + hashlib.sha1(first.id.encode()).hexdigest()[:12]
+
+
+def store_story_ids(store: Store) -> list[str]:
+    return store.story_ids()
+
+
+def process_sources(
+    store: Store, sources: Sequence[str], options: IngestOptions | None = None, url_lists: Sequence[str] = (),
+    workers: int = 1, outlets: Mapping[str, OutletInfo] | None = None, progress: Progress = _no_progress,
+) -> tuple[IngestReport, list[Comparison]]:
+    """Everything for a set of sources: ingest, analyse, and compare the stories they make."""
+    report = ingest_sources(store, sources, options, url_lists, workers, progress=progress)
+    if not report.article_ids:
+        return report, []
+    return report, compare_stored(store, report.article_ids, outlets, progress)
+
+
+def read_outlets(path: str) -> dict[str, OutletInfo]:
+    """The user's outlets file: CSV with a header naming `outlet` and any of country, ownership, notes."""
+    import csv
+
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as fh:
+            rows = list(csv.DictReader(fh))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise InputError(path, f"cannot read the outlets file ({exc})") from None
+    if rows and "outlet" not in {(k or "").strip().lower() for k in rows[0]}:
+        raise InputError(path, "the outlets file needs a header row with an 'outlet' column")
+    out = {}
+    for row in rows:
+        clean = {(k or "").strip().lower(): (v or "").strip() or None for k, v in row.items() if k}
+        if clean.get("outlet"):
+            out[clean["outlet"]] = OutletInfo(clean["outlet"], clean.get("country"), clean.get("ownership"),
+                                              clean.get("notes"))
+    return out
+
+
+def _chain(*iterables: Iterable[T]) -> Iterator[T]:
+    for it in iterables:
+        yield from it

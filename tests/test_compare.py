@@ -1,0 +1,153 @@
+"""The example story end to end, as `counterpoint compare` sees it.
+
+These tests state what a fact-checker should learn from the two articles —
+the expectations of the issue — not how the code gets there: the Trump quote
+is disputed, asserted via NBC News citing White House officials and denied by
+Peskov, in both outlets; each outlet carries material the other leaves out;
+their framing differs. Nothing in the code is keyed to this story.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+
+import pytest
+
+from counterpoint.model import Comparison, Finding
+from counterpoint.store import Store
+from counterpoint.workflow import compare_stored, ingest_sources
+from tests.conftest import EXAMPLE, run_cli
+
+MT, SPUTNIK = "Moscow Times", "Sputnik"
+
+
+def norm(text: str) -> str:
+    """Compare words, not typography: the Sputnik page uses no-break spaces and curly quotes."""
+    text = unicodedata.normalize("NFKC", text).replace("’", "'").replace("“", '"').replace("”", '"')
+    return " ".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    with Store(tmp_path_factory.mktemp("cmp") / "c.db") as s:
+        yield s
+
+
+@pytest.fixture(scope="module")
+def comparison(store) -> Comparison:
+    report = ingest_sources(store, [str(EXAMPLE)])
+    assert not report.errors
+    comparisons = compare_stored(store, report.article_ids)
+    assert len(comparisons) == 1, "the two articles are one story"
+    return comparisons[0]
+
+
+def evidence_text(c: Comparison, f: Finding, outlet: str) -> str:
+    ids = {a.id for a in c.articles if a.outlet == outlet}
+    return norm(" ".join(e.span.text for e in f.evidence if e.article in ids))
+
+
+def only_in(c: Comparison, present: str, absent: str) -> list[Finding]:
+    return [f for f in c.findings if f.type == "omitted" and f.outlets == [present] and absent in f.absent]
+
+
+def test_one_story_two_outlets(comparison):
+    assert sorted(comparison.outlets) == [MT, SPUTNIK]
+    sputnik = next(a for a in comparison.articles if a.outlet == SPUTNIK)
+    assert any("2020" in n for n in sputnik.notes), "the 2020 page stamp on a 2018 story is flagged"
+
+
+def test_every_evidence_span_is_verbatim(comparison):
+    texts = {a.id: a.text for a in comparison.articles}
+    spans = [e for f in comparison.findings for e in f.evidence]
+    spans += [e for c in comparison.claims for m in c.mentions for e in m.evidence]
+    spans += [e for fr in comparison.framing for e in (*fr.hedged, *fr.loaded, *([fr.lead] if fr.lead else []))]
+    assert spans
+    for e in spans:
+        assert texts[e.article][e.span.start : e.span.end] == e.span.text
+
+
+def test_trump_quote_is_disputed_on_nbc_authority_and_denied_by_peskov(comparison):
+    quote = "If you want to have an arms race we can do that, but I'll win"
+    disputed = [f for f in comparison.findings if f.type == "disputed" and quote in evidence_text(comparison, f, MT)]
+    assert len(disputed) == 1
+    f = disputed[0]
+    assert comparison.findings[0] is f, "disputed findings come first"
+    assert set(f.outlets) == {MT, SPUTNIK}
+    for outlet in (MT, SPUTNIK):
+        text = evidence_text(comparison, f, outlet)
+        assert quote in text, f"the quote is evidence in {outlet}"
+        assert "Peskov" in text and "denied" in text, f"Peskov's denial is evidence in {outlet}"
+    assert "NBC" in f.summary and "White House officials" in f.summary, "asserted on whose authority"
+    assert "denied by Dmitry Peskov" in f.summary
+    claim = next(c for c in comparison.claims if c.id in f.claims and any(quote in norm(m.text) for m in c.mentions))
+    assert claim.outlets == {MT: "denied", SPUTNIK: "denied"}, "both outlets report it with its denial"
+
+
+def test_what_only_sputnik_reports(comparison):
+    found = " | ".join(evidence_text(comparison, f, SPUTNIK) for f in only_in(comparison, SPUTNIK, MT))
+    assert "no one is going to launch some kind of an arms race" in found, "Putin's pledge"
+    assert "He digs in his heels" in found, "the one official's remark"
+    assert "meeting with the presidential candidates" in found or "conceding presidential candidates" in found
+
+
+def test_what_only_the_moscow_times_reports(comparison):
+    found = " | ".join(evidence_text(comparison, f, MT) for f in only_in(comparison, MT, SPUTNIK))
+    assert "$700 billion defense budget" in found
+    assert "arm Ukraine" in found
+    assert 'Antonov characterized the phone call between the two presidents as "warm' in found
+    assert "really got under the president's skin" in found
+
+
+def test_shared_claims_are_not_reported_as_omitted(comparison):
+    for f in comparison.findings:
+        if f.type == "omitted":
+            text = " ".join(evidence_text(comparison, f, o) for o in f.outlets)
+            assert "I'll win" not in text
+            assert "Peskov denied" not in text and "Peskov has denied" not in text
+
+
+def test_framing_differences_are_stated(comparison):
+    framing = [f for f in comparison.findings if f.type == "framing"]
+    leads = [f for f in framing if f.summary.startswith("Different leads")]
+    assert leads and MT in leads[0].summary and SPUTNIK in leads[0].summary
+    wording = [f for f in framing if "claiming" in f.summary and "reportedly" in f.summary]
+    assert wording, "Sputnik's 'claiming' against The Moscow Times' 'reportedly'"
+    by_outlet = {fr.outlet: fr for fr in comparison.framing}
+    assert any(e.span.text == "claiming" for e in by_outlet[SPUTNIK].hedged)
+    assert any(e.span.text == "reportedly" for e in by_outlet[MT].hedged)
+
+
+def test_speakers_are_merged_across_outlets(comparison):
+    peskov = [s for s in comparison.speakers if "Peskov" in s.name]
+    assert len(peskov) == 1 and set(peskov[0].outlets) == {MT, SPUTNIK}
+
+
+def test_findings_are_stored(store, comparison):
+    assert store.count("findings") == len(comparison.findings)
+    again = store.comparison(comparison.story)
+    assert again is not None and again.to_dict() == comparison.to_dict()
+    rows = store.story_rows(finding_type="disputed")
+    assert [r["story"] for r in rows] == [comparison.story]
+    assert store.story_rows(query="no such words anywhere") == []
+
+
+def test_comparing_again_replaces_not_duplicates(store, comparison):
+    again = compare_stored(store)
+    assert [c.story for c in again] == [comparison.story]
+    assert store.count("stories") == 1 and store.count("findings") == len(again[0].findings)
+
+
+def test_cli_json_follows_the_published_schema(tmp_path):
+    jsonschema = pytest.importorskip("jsonschema", reason="jsonschema is in the test extra")
+    from counterpoint.report.json_report import json_schema
+
+    out = tmp_path / "c.json"
+    r = run_cli("compare", str(EXAMPLE), "--db", str(tmp_path / "c.db"), "--json", str(out), "--no-color")
+    assert r.returncode == 0, r.stderr.decode()
+    assert "Disputed" in r.stdout.decode()
+    document = json.loads(out.read_text(encoding="utf-8"))
+    jsonschema.validate(document, json_schema())
+    assert document["schema_version"] == 1 and len(document["stories"]) == 1
+    assert max(len(line) for line in r.stdout.decode().splitlines()) <= 80, "fits an 80-column terminal"
