@@ -151,3 +151,84 @@ def test_cli_json_follows_the_published_schema(tmp_path):
     jsonschema.validate(document, json_schema())
     assert document["schema_version"] == 1 and len(document["stories"]) == 1
     assert max(len(line) for line in r.stdout.decode().splitlines()) <= 80, "fits an 80-column terminal"
+
+
+# -- awkward input -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def analysed(store, comparison):
+    return sorted(store.articles(), key=lambda a: a.outlet)
+
+
+def test_one_article_alone(analysed):
+    from counterpoint.compare import compare_story
+
+    c = compare_story(analysed[:1])
+    assert any("Only one outlet" in n for n in c.notes)
+    assert not [f for f in c.findings if f.type in {"omitted", "corroborated"}]
+    assert c.claims and c.statements, "its own claims and statements are still listed"
+
+
+def test_articles_without_statements_or_analysis(analysed):
+    import dataclasses
+
+    from counterpoint.compare import compare_story
+    from counterpoint.model import Analysis
+
+    german = dataclasses.replace(analysed[0], id="d" * 64, outlet="Der Standard", analysis=None, text="Der Kreml...")
+    empty = dataclasses.replace(analysed[1], id="e" * 64, outlet="Quiet News", analysis=Analysis())
+    c = compare_story([*analysed, german, empty])
+    assert any("no analysis" in n for n in c.notes)
+    assert {"Der Standard", "Quiet News"} <= set(c.outlets)
+    assert all(cl.outlets["Quiet News"] == "absent" for cl in c.claims)
+
+
+def test_a_story_of_500_articles_with_wire_copies(analysed):
+    import dataclasses
+    import time
+
+    from counterpoint.compare import compare_story
+
+    many = [dataclasses.replace(a, id=f"{n:05d}" + a.id[5:], outlet=f"Outlet {n % 40}")
+            for n in range(500) for a in [analysed[n % 2]]]
+    copies = {a.id: many[n % 2].id for n, a in enumerate(many) if n >= 2}
+    start = time.perf_counter()
+    c = compare_story(many, duplicates=copies)
+    assert time.perf_counter() - start < 60
+    assert len(c.articles) == 500 and any("copy another article" in n for n in c.notes)
+    disputed = [f for f in c.findings if f.type == "disputed"]
+    assert disputed and set(disputed[0].outlets) == {"Outlet 0", "Outlet 1"}, "the two originals"
+    carried = max(sum(v != "absent" for v in cl.outlets.values()) for cl in c.claims if cl.id in disputed[0].claims)
+    assert carried == 40, "copies carry their original's claims"
+    corroborated = [f for f in c.findings if f.type == "corroborated"]
+    assert all(len({e.article for e in f.evidence}) <= 2 for f in corroborated), "copies are not independent"
+
+
+def test_cli_mixed_languages_duplicates_and_an_outlets_file(tmp_path, example_dir):
+    (tmp_path / "in").mkdir()
+    for name in ("a.txt", "b.txt"):  # the same file twice
+        (tmp_path / "in" / name).write_text((example_dir / "sputnik.txt").read_text(encoding="utf-8"),
+                                           encoding="utf-8")
+    (tmp_path / "in" / "mt.txt").write_text((example_dir / "moscow-times.txt").read_text(encoding="utf-8"),
+                                            encoding="utf-8")
+    (tmp_path / "in" / "de.txt").write_text(
+        "Der Kreml hat Berichte dementiert, wonach Trump zu Putin gesagt habe, er werde ein Wettrüsten gewinnen. "
+        "Kremlsprecher Dmitri Peskow sagte, diese Aussage sei in dem Gespräch nicht gefallen.\n", encoding="utf-8")
+    outlets = tmp_path / "outlets.csv"
+    outlets.write_text("outlet,country,ownership,notes\nA,Russia,state,re-stamped pages\nMt,Russia,private,\n",
+                       encoding="utf-8")
+    out = tmp_path / "c.json"
+    r = run_cli("compare", str(tmp_path / "in"), "--db", str(tmp_path / "c.db"), "--outlets", str(outlets),
+                "--json", str(out))
+    err = r.stderr.decode()
+    assert r.returncode == 0, err
+    assert "de.txt: unsupported language 'de'" in err and "Traceback" not in err
+    stories = json.loads(out.read_text(encoding="utf-8"))["stories"]
+    main = max(stories, key=lambda s: len(s["articles"]))
+    assert len(main["articles"]) == 2, "the same bytes twice are one article"
+    assert any("Russia, state-owned" in f["summary"] for f in main["findings"]), "outlets file enriches findings"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,country\nA,Russia\n", encoding="utf-8")
+    r = run_cli("compare", str(tmp_path / "in"), "--db", str(tmp_path / "c.db"), "--outlets", str(bad))
+    assert r.returncode == 2 and r.stderr.decode().count("\n") == 1 and "outlet" in r.stderr.decode()

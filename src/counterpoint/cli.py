@@ -168,6 +168,8 @@ def compare(sources, db, workers, url_lists, outlet, allow_private, ignore_robot
     with _open_store(db, must_exist=not (sources or url_lists)) as store:
         if sources or url_lists:
             report = _guard(lambda: ingest_sources(store, sources, options, url_lists, workers, progress=_progress))
+            click.echo(f"{report.added} added, {report.new_version} new versions, {report.unchanged} already stored,"
+                       f" {len(report.errors)} failed  ->  {db}", err=True)
             ids = report.article_ids
             if not ids:
                 _report_errors(report.errors)

@@ -74,7 +74,12 @@ def compare_story(
     statements, statement_ids, speakers, speaker_ids = _statements_and_speakers(articles, outlet_of)
     speaker_by_key = {sp.id: sp for sp in speakers}
     speaker_by_key = {key: speaker_by_key[_speaker_id(key)] for key in _speaker_keys(articles)}
-    units = _units(articles, outlet_of, story_notes)
+    # A wire copy adds no independent report: its original stands for it in the alignment.
+    originals = [a for a in articles if a.id not in duplicates]
+    if len(originals) < len(articles):
+        story_notes.append(f"{len(articles) - len(originals)} article(s) copy another article of the story (wire "
+                           "copies or near-duplicates): listed, but compared through their original.")
+    units = _units(originals, outlet_of, story_notes)
     if encoder is None:
         from counterpoint.models.embeddings import sentence_encoder
 
@@ -84,8 +89,9 @@ def compare_story(
     describe = {o: _describe(o, info.get(o.lower())) for o in outlet_list}
     independent = {a.id: a.duplicate_of is None for a in compared}
     labels = {key: _label(sp) for key, sp in speaker_by_key.items()}
+    copies = {outlet_of[d]: outlet_of[o] for d, o in duplicates.items() if d in outlet_of and o in outlet_of}
     ctx = Context(units, alignment, outlet_list, independent, statement_ids, speaker_ids, describe, labels,
-                  _families(units, articles))
+                  _families(units, originals), copies)
 
     claims = _claims(ctx)
     framing = [
@@ -222,6 +228,9 @@ def _claims(ctx: Context) -> list[Claim]:
         for m in mentions:
             if status[m.outlet] == "absent" or _STATUS_RANK[m.status] > _STATUS_RANK[status[m.outlet]]:
                 status[m.outlet] = m.status
+        for copier, original in ctx.copies.items():  # an outlet that ran a copy carries what the original does
+            if status.get(copier) == "absent" and status.get(original, "absent") != "absent":
+                status[copier] = status[original]
         lead = next((m for m in mentions if m.status != "denied"), mentions[0])
         claims.append(Claim(id=f"c{n}", text=lead.text, mentions=mentions, outlets=status))
     return claims

@@ -52,42 +52,52 @@ class Alignment:
         return float(self.similarity[i, list(members)].max()) if len(members) else 0.0
 
 
-def similarity_matrix(units: Sequence[Unit], encoder: Encoder) -> np.ndarray:
+def unit_vectors(units: Sequence[Unit], encoder: Encoder) -> np.ndarray:
+    """One row per unit whose dot products are the similarities: weighted embedding and word parts side by side."""
     if not units:
         return np.zeros((0, 0), dtype=np.float32)
     emb = np.asarray(encoder.encode([u.text for u in units]), dtype=np.float32)
     emb /= np.maximum(np.linalg.norm(emb, axis=1, keepdims=True), 1e-9)
     lex = _lexical_vectors([u.text for u in units])
-    return EMBEDDING_WEIGHT * (emb @ emb.T) + (1 - EMBEDDING_WEIGHT) * (lex @ lex.T)
+    return np.hstack([emb * np.sqrt(EMBEDDING_WEIGHT), lex * np.sqrt(1 - EMBEDDING_WEIGHT)]).astype(np.float32)
 
 
 def align(units: Sequence[Unit], encoder: Encoder) -> Alignment:
-    sim = similarity_matrix(units, encoder)
-    return Alignment(cluster(units, sim), sim)
+    vectors = unit_vectors(units, encoder)
+    sim = vectors @ vectors.T if len(units) else np.zeros((0, 0), dtype=np.float32)
+    return Alignment(cluster(units, sim, vectors), sim)
 
 
-def cluster(units: Sequence[Unit], sim: np.ndarray) -> list[list[int]]:
-    """Average-linkage grouping over the pairs above the link threshold, strongest pair first."""
+def cluster(units: Sequence[Unit], sim: np.ndarray, vectors: np.ndarray, neighbours: int = 24) -> list[list[int]]:
+    """Average-linkage grouping over each unit's nearest pairs above the link threshold, strongest first.
+
+    The average similarity of two groups is the dot product of their summed vectors over the
+    product of their sizes, so each merge check costs one dot product however big the groups;
+    and each unit offers only its nearest `neighbours`, so a story of many near-identical
+    reports does not offer a quadratic number of pairs.
+    """
     n = len(units)
     group_of = list(range(n))
     members: dict[int, list[int]] = {i: [i] for i in range(n)}
+    sums: dict[int, np.ndarray] = {i: vectors[i].astype(np.float64) for i in range(n)}
     if n > 1:
-        rows, cols = np.nonzero(np.triu(sim >= LINK, k=1))
-        order = np.argsort(-sim[rows, cols], kind="stable")
-        for k in order:
-            i, j = int(rows[k]), int(cols[k])
+        k = min(neighbours, n - 1)
+        near = np.argpartition(-sim, kth=k, axis=1)[:, : k + 1]
+        pairs = {(min(i, int(j)), max(i, int(j))) for i in range(n) for j in near[i] if i != j and sim[i, j] >= LINK}
+        for i, j in sorted(pairs, key=lambda p: (-float(sim[p]), p)):
             if units[i].article == units[j].article and sim[i, j] < SAME_ARTICLE_LINK:
                 continue
             gi, gj = group_of[i], group_of[j]
             if gi == gj:
                 continue
             a, b = members[gi], members[gj]
-            if float(sim[np.ix_(a, b)].mean()) < AVERAGE:
+            if float(sums[gi] @ sums[gj]) / (len(a) * len(b)) < AVERAGE:
                 continue
             keep, drop = (gi, gj) if len(a) >= len(b) else (gj, gi)
             for m in members[drop]:
                 group_of[m] = keep
             members[keep].extend(members.pop(drop))
+            sums[keep] += sums.pop(drop)
     groups = [sorted(m) for m in members.values()]
     groups.sort(key=lambda g: (units[g[0]].order, units[g[0]].article))
     return groups

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from counterpoint.compare.align import LINK, Alignment
 from counterpoint.compare.units import Unit
@@ -33,6 +33,7 @@ class Context:
     describe: dict[str, str]  # outlet -> "Sputnik (Russia, state)" when an outlets file says so
     speaker_label: dict[str, str]  # speaker key -> "Dmitry Peskov (Kremlin spokesman)", one per story
     family: dict[int, set[int]]  # unit -> units of the statements it is nested in or that nest in it
+    copies: dict[str, str] = field(default_factory=dict)  # outlet that ran a copy -> the original's outlet
 
 
 def find_findings(ctx: Context) -> list[Finding]:
@@ -134,9 +135,12 @@ def _disputed_finding(ctx: Context, members: list[int]) -> Finding:
     denials = {id(units[i].denial_of or units[i].statement): units[i].denial_of or units[i].statement for i in denied}
     deniers = list({_speaker_key(s.speaker): s.speaker for s in denials.values() if s.speaker}.values())
     denier_keys = {_speaker_key(s) for s in deniers}
-    others = [i for i in asserted if _speaker_key(_speaker(units[i])) not in denier_keys]
+    # What the denier is made to say ("Peskov denied reports, claiming that ...") is not the claim's source.
+    denier_names = {_origin_key(_speaker_label(s)) for s in deniers}
+    others = [i for i in asserted if _speaker_key(_speaker(units[i])) not in denier_keys
+              and not any(_origin_key(v) in denier_names for v in units[i].via)]
     claim = _representative(ctx, others or asserted)
-    chain = _chain(ctx, [i for i in asserted if _speaker_key(_speaker(units[i])) not in denier_keys])
+    chain = _chain(ctx, others)
     outlets_asserting = _outlets(ctx, asserted)
     outlets_denying = _outlets(ctx, denied)
     who_denies = ", ".join(ctx.speaker_label.get(_speaker_key(s), _speaker_label(s)) for s in deniers)
