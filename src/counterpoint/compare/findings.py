@@ -17,6 +17,7 @@ from counterpoint.model import Evidence, Finding, Speaker, Statement
 
 MIN_OMITTED_WORDS = 5
 MAX_OMITTED = 40
+MAX_SINGLE_SOURCED = 12
 DENIAL_TARGET = 0.35  # a denial with no claim in its own group disputes the most similar claim above this
 
 
@@ -47,9 +48,9 @@ def find_findings(ctx: Context) -> list[Finding]:
             found.append(f)
     for g in groups:
         found.extend(_contradicted(ctx, g))
-    for g in groups:
-        if (f := _single_sourced(ctx, g)) is not None:
-            found.append(f)
+    single = [f for g in groups if (f := _single_sourced(ctx, g)) is not None]
+    single.sort(key=lambda f: (-len(f.outlets), -f.confidence))
+    found.extend(single[:MAX_SINGLE_SOURCED])
     found.extend(_omitted(ctx))
     return found
 
@@ -249,7 +250,12 @@ def _single_sourced(ctx: Context, g: Sequence[int]) -> Finding | None:
     if len(origins) != 1:
         return None
     outlets = _outlets(ctx, reported)
-    if not anonymous and len(outlets) < 2:
+    secondhand = any(units[i].statement.via for i in reported)  # type: ignore[union-attr]
+    # Worth a reader's attention: a claim on an anonymous source's word, or one that several outlets
+    # repeat from a single intermediary (an agency, another outlet). A named person quoted is just a quote.
+    if not (anonymous or (secondhand and len(outlets) >= 2)):
+        return None
+    if max(len(units[i].shown.split()) for i in reported) < MIN_OMITTED_WORDS + 3:
         return None
     origin = next(iter(origins.values()))
     chain = _chain(ctx, reported)
