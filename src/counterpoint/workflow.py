@@ -111,6 +111,7 @@ def compare_stored(
     article is regrouped and stories that no longer exist are dropped.
     """
     from counterpoint.compare import compare_story
+    from counterpoint.compare.stance import classify_stance
     from counterpoint.stories import StoryGrouper, StoryInput
 
     wanted = set(article_ids) if article_ids is not None else None
@@ -130,7 +131,7 @@ def compare_stored(
     comparisons = []
     for group in progress(list(members.values()), "Comparing"):
         story_id = story_key(group)
-        comparisons.append(compare_story(group, story_id, duplicates, notes, outlets))
+        comparisons.append(compare_story(group, story_id, duplicates, notes, outlets, stance=classify_stance))
     keep = {c.story for c in comparisons}
     if wanted is None:
         store.retire_stories(keep)

@@ -16,7 +16,7 @@ from dataclasses import replace
 
 from counterpoint.compare.align import Encoder, align
 from counterpoint.compare.findings import Context, find_findings
-from counterpoint.compare.framing import framing_findings, outlet_framing
+from counterpoint.compare.framing import StanceFn, framing_findings, outlet_framing, stance_findings
 from counterpoint.compare.units import Unit, article_units
 from counterpoint.model import (
     Article,
@@ -46,12 +46,14 @@ def compare_story(
     notes: Mapping[str, Sequence[str]] | None = None,
     outlets: Mapping[str, OutletInfo] | None = None,
     encoder: Encoder | None = None,
+    stance: StanceFn | None = None,
 ) -> Comparison:
     """Compare one story's articles (each analysed) across their outlets.
 
     `duplicates` maps an article id to the article it copies (wire copies count once);
     `notes` holds per-article remarks such as a contradicted page date; `outlets`
-    is what the user's outlets file says about each outlet.
+    is what the user's outlets file says about each outlet; `stance` (e.g.
+    `counterpoint.compare.stance.classify_stance`) adds how each article leans on a disputed claim.
     """
     duplicates = dict(duplicates or {})
     outlet_of = _outlet_names(articles)
@@ -99,6 +101,12 @@ def compare_story(
     ]
     names = {s.id: s.name for s in speakers}
     findings = find_findings(ctx) + framing_findings(ctx, framing, names)
+    if stance is not None:
+        disputed = [f for f in findings if f.type == "disputed"]
+        for n, f in enumerate(disputed):  # stance needs an id to find its claim
+            f.id = f"d{n}"
+        claim_of = {f.id: _claim_words(f) for f in disputed}
+        findings += stance_findings(disputed, {a.id: a.text for a in articles}, outlet_of, claim_of, stance)
     findings = _number(findings, alignment.groups, units, claims)
     _mark_disputed(claims, findings, statements)
     return Comparison(story=story, articles=compared, speakers=speakers, statements=statements, claims=claims,
@@ -250,6 +258,12 @@ def _mark_disputed(claims: list[Claim], findings: list[Finding], statements: lis
             for outlet in denying:
                 if claim is not None and outlet in claim.outlets and claim.outlets[outlet] != "absent":
                     claim.outlets[outlet] = "denied"
+
+
+def _claim_words(f: Finding) -> str:
+    """The disputed claim as a headline-like sentence for the stance model: "Donald Trump told: ..." -> its words."""
+    text = f.summary.removeprefix("Disputed: ").split(" — on the authority of")[0].split("; reported by")[0]
+    return text.replace(": ", " ", 1)
 
 
 def _denier_id(s: Statement | None) -> str | None:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from counterpoint.compare.findings import Context, _join, _ordered
 from counterpoint.compare.units import Unit
@@ -150,3 +151,36 @@ def _clip(text: str, n: int = 140) -> str:
 
 
 __all__ = ["_join", "framing_findings", "hedge_words", "outlet_framing"]
+
+
+StanceFn = Callable[[Sequence[tuple[str, str]]], Sequence[Any]]
+
+
+def stance_findings(disputed: Sequence[Finding], texts: dict[str, str], outlet_of: dict[str, str],
+                    claim_of: dict[str, str], classify: StanceFn) -> list[Finding]:
+    """How each outlet's article leans on a disputed claim, by the stance model (FNC-1 trained).
+
+    The model reads the whole article against the claim, so it sees what the claim-level
+    findings cannot: whether the article as a whole sides with the assertion, the denial,
+    or only reports both. It is coarse (it was trained on headline/body pairs), so these
+    findings carry the model's own probability as their confidence.
+    """
+    out = []
+    for f in disputed:
+        claim = claim_of.get(f.id)
+        articles = list(dict.fromkeys(e.article for e in f.evidence if e.article in texts))
+        if not claim or len(articles) < 2:
+            continue
+        results = classify([(claim, texts[a]) for a in articles])
+        parts, confidence = [], []
+        for a, r in zip(articles, results, strict=True):
+            parts.append(f"{outlet_of[a]} {r.stance} ({r.scores[r.stance]:.2f})")
+            confidence.append(r.scores[r.stance])
+        if len({r.stance for r in results}) < 2:
+            continue
+        out.append(Finding(
+            "", "framing", f"Leaning on the disputed claim “{_clip(claim, 100)}” (stance model, whole article): "
+            + "; ".join(parts) + ".", min(confidence), list(f.statements),
+            list(dict.fromkeys(outlet_of[a] for a in articles)), list(f.evidence), claims=list(f.claims),
+        ))
+    return out
