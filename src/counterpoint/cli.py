@@ -16,6 +16,7 @@ from counterpoint.errors import InputError
 from counterpoint.ingest import IngestOptions, read_sources, read_url_list
 from counterpoint.model import SCHEMA_VERSION, Article, Document
 from counterpoint.pipeline import extract_many, extract_paths
+from counterpoint.web.command import serve
 
 T = TypeVar("T")
 DEFAULT_DB = "counterpoint.db"
@@ -62,13 +63,19 @@ def main() -> None:
       statements  text -> who said what: quotes and reported speech with speaker,
                   cue, content, addressee, sourcing chain, hedges and denials
       analyse     find the statements of stored articles not analysed yet
+      stories     articles -> stories (same real-world event), streaming
+      stance      (claim, text) -> agree / disagree / discuss / unrelated
+      compare     the whole job: sources -> stories compared across outlets: disputed,
+                  corroborated, contradicted, single-sourced, omitted, framing
+                  (terminal summary, --json, --html report, --csv)
       show        what the database holds; one article in full, with its statements
-      export      articles as JSONL, CSV or Parquet
+      export      articles or statements as JSONL, CSV or Parquet
+      serve       a local web app over the database
 
     \b
     Start with the bundled example (two outlets on one 2018 story):
-      counterpoint ingest examples/arms-race-2018
-      counterpoint show
+      counterpoint compare examples/arms-race-2018 --html report.html
+      counterpoint serve
 
     Every command has its own --help.
     """
@@ -442,6 +449,9 @@ def reextract(db, workers) -> None:
         analysed, _ = _guard(lambda: analyse_pending(store, workers, progress=_progress))
     click.echo(f"{n} articles re-extracted, {len(errors)} failed; {analysed} analysed", err=True)
     _report_errors(errors)
+
+
+main.add_command(serve)
 
 
 # -- helpers ---------------------------------------------------------------

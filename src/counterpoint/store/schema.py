@@ -149,6 +149,8 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (story_id, id)
     );
     CREATE INDEX findings_type ON findings(type);
+    CREATE INDEX articles_url ON articles(url);
+    CREATE INDEX articles_source ON articles(source);
     CREATE TABLE claims (
         story_id TEXT NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
         id       TEXT NOT NULL,

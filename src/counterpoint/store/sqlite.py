@@ -289,6 +289,16 @@ class Store:
         ).fetchall()
         return [dict(r) for r in rows]
 
+    def speaker_key(self, speaker_id: str) -> str | None:
+        """The cross-article key behind a canonical speaker id ("sp:" + the key as a slug), if any."""
+        import re
+
+        slug = speaker_id.removeprefix("sp:")
+        for (key,) in self.db.execute("SELECT DISTINCT speaker_key FROM statements WHERE speaker_key IS NOT NULL"):
+            if re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-") == slug:
+                return key
+        return None
+
     def speaker_rows(self, query: str | None = None, limit: int = 100) -> list[dict]:
         """Speakers across all articles, most quoted first: key, name, role, kind, statements, outlets."""
         where, args = "", []
@@ -311,9 +321,14 @@ class Store:
 
     def article(self, ref: str) -> Article | None:
         """An article by id (a unique prefix will do), URL or source path; the latest version."""
-        row = self.db.execute(
-            "SELECT * FROM latest_articles WHERE url = ? OR source = ? ORDER BY version DESC LIMIT 1", (ref, ref)
-        ).fetchone()
+        row = None
+        if len(ref) == 64:  # a full id: one primary-key lookup
+            row = self.db.execute("SELECT * FROM articles WHERE id = ?", (ref.lower(),)).fetchone()
+        if row is None:
+            row = self.db.execute(
+                "SELECT * FROM latest_articles WHERE id IN (SELECT id FROM articles WHERE url = ?"
+                " UNION SELECT id FROM articles WHERE source = ?) ORDER BY version DESC LIMIT 1", (ref, ref)
+            ).fetchone()
         if row is None and len(ref) >= 4 and all(c in "0123456789abcdef" for c in ref.lower()):
             rows = self.db.execute("SELECT * FROM articles WHERE id LIKE ? LIMIT 2", (ref.lower() + "%",)).fetchall()
             row = rows[0] if len(rows) == 1 else None

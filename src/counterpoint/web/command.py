@@ -1,0 +1,34 @@
+"""`counterpoint serve`: the local web app over a database (registered in cli.py)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+
+@click.command(short_help="Browse stories, comparisons, speakers and articles in a local web app.")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=lambda: os.environ.get("COUNTERPOINT_DB", "counterpoint.db"), show_default="counterpoint.db",
+              help="The database file ($COUNTERPOINT_DB).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to bind. Keep the loopback default: the app has no login.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+def serve(db_path: Path, host: str, port: int) -> None:
+    """Serve the web app on http://HOST:PORT/ (stories, speakers, articles, ingest, JSON API at /api,
+    its OpenAPI description at /openapi.json). Stop it with Ctrl-C.
+
+    \b
+      counterpoint serve --db counterpoint.db
+    """
+    import uvicorn
+
+    from counterpoint.web.app import create_app
+
+    if host not in {"127.0.0.1", "localhost", "::1"}:
+        click.echo(f"warning: binding {host}: anyone who can reach it can read and ingest (no login)", err=True)
+    click.echo(f"counterpoint: serving {db_path} on http://{host if ':' not in host else f'[{host}]'}:{port}/")
+    # A long keep-alive: a browser's idle connection closed under it mid-request shows up as a failed load.
+    uvicorn.run(create_app(db_path, host=host), host=host, port=port, log_level="warning", access_log=False,
+                timeout_keep_alive=75)
