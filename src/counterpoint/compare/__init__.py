@@ -262,7 +262,7 @@ def _mark_disputed(claims: list[Claim], findings: list[Finding], statements: lis
 
 def _claim_words(f: Finding) -> str:
     """The disputed claim as a headline-like sentence for the stance model: "Donald Trump told: ..." -> its words."""
-    text = f.summary.removeprefix("Disputed: ").split(" — on the authority of")[0].split("; reported by")[0]
+    text = f.summary.split(" — on the authority of")[0].split("; reported by")[0]
     return text.replace(": ", " ", 1)
 
 

@@ -147,7 +147,7 @@ def _disputed_finding(ctx: Context, members: list[int]) -> Finding:
     who_denies = ", ".join(ctx.speaker_label.get(_speaker_key(s), _speaker_label(s)) for s in deniers)
     who_denies = who_denies or "another party"
     summary = (
-        f"Disputed: {units[claim].shown}"
+        f"{units[claim].shown}"
         + (f" — on the authority of {chain}" if chain else "")
         + f"; reported by {_join(ctx, outlets_asserting)}; denied by {who_denies}"
         + f" (reported by {_join(ctx, outlets_denying)})."
@@ -259,7 +259,7 @@ def _single_sourced(ctx: Context, g: Sequence[int]) -> Finding | None:
         return None
     origin = next(iter(origins.values()))
     chain = _chain(ctx, reported)
-    summary = (f"Single-sourced: rests on {chain or origin} alone"
+    summary = (f"Rests on {chain or origin} alone"
                + (" (an anonymous source)" if anonymous else "")
                + f", as reported by {_join(ctx, outlets)}: {ctx.units[_representative(ctx, reported)].shown}")
     return Finding("", "single_sourced", summary, 0.8 if anonymous else 0.6, _statement_ids(ctx, reported),
