@@ -98,6 +98,30 @@ def test_indirect_without_that(nlp):
     check(t, find(t, atts, "said"), source=["The senator"], cue="said", content=["the bill would pass"])
 
 
+def test_adjective_cue_takes_its_preposition(nlp):
+    # PolNeAR: the adjective and its preposition are the cue, only its object is the content
+    t, atts = run(nlp, "Many Republicans are deeply uneasy about the nominee's remarks on trade.")
+    a = next(a for a in atts if texts(t, a.cue) and "uneasy" in texts(t, a.cue)[0])
+    assert texts(t, a.cue) == ["are deeply uneasy about"]
+    assert texts(t, a.content) == ["the nominee's remarks on trade"]
+
+
+def test_control_chain_is_one_cue(nlp):
+    # PolNeAR: "continued to insist" is the cue and the inner verb's clause the content; one relation
+    t, atts = run(nlp, "Senator Smith continued to insist that the tax plan would fail.")
+    check(
+        t,
+        find(t, atts, "continued to insist"),
+        source=["Senator Smith"],
+        cue="continued to insist",
+        content=["that the tax plan would fail"],
+    )
+    assert len([a for a in atts if a.parent is None]) == 1
+    # ...but an inner verb without a complement of its own stays the content
+    t, atts = run(nlp, "He declined to comment.")
+    check(t, find(t, atts, "declined"), source=["He"], cue="declined", content=["to comment"])
+
+
 def test_according_to(nlp):
     t, atts = run(nlp, "The economy is slowing, according to the central bank.")
     check(

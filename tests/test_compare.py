@@ -13,11 +13,11 @@ import json
 import unicodedata
 
 import pytest
+from conftest import EXAMPLE, run_cli
 
 from counterpoint.model import Comparison, Finding
 from counterpoint.store import Store
 from counterpoint.workflow import compare_stored, ingest_sources
-from tests.conftest import EXAMPLE, run_cli
 
 MT, SPUTNIK = "Moscow Times", "Sputnik"
 

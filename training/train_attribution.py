@@ -37,7 +37,9 @@ from counterpoint.analyse.attribution import (  # noqa: E402
     _lin,
     _score,
     assemble,
+    best_frame_per_verb,
     candidate_frames,
+    chain_options,
     content_cut_options,
     cue_extension_options,
     source_cut_options,
@@ -180,6 +182,7 @@ def main() -> int:
         default=0.0,
         help="experimental: drop a parentless relation below this (0: off)",
     )
+    ap.add_argument("--no-chain", action="store_true", help="do not learn control chains as one cue")
     ap.add_argument("--threshold", type=float, default=None, help="force the decision threshold (default: CV-chosen)")
     args = ap.parse_args()
 
@@ -205,8 +208,16 @@ def main() -> int:
     src_rows: list[tuple[int, list[str], int]] = []
     con_rows: list[tuple[int, list[str], int]] = []
     any_rows: list[tuple[int, list[str], int]] = []
+    chain_rows: list[tuple[int, list[str], int]] = []
+    first_of_verb = [best_frame_per_verb(frames) for frames in all_frames]
     for di, f, g in matched:
         doc = f.verb.doc
+        # a control chain is one cue when the gold cue covers both verbs ("is set to release")
+        chain_options(
+            f,
+            first_of_verb[di],
+            lambda x, xe, hs, gc=g["cue"], di=di: chain_rows.append((di, x, int(gc[0] <= hs and gc[1] >= xe))),
+        )
         gc_end = g["cue"][1]
         if f.source is not None:
             any_rows.append((di, source_presence_features(f), int(g["source"] is not None)))
@@ -261,6 +272,7 @@ def main() -> int:
         docs_in = {examples[k][0] for k in idx}
         outer = fit_outer(docs_in) if args.outer_threshold > 0 else {}
         src_any = fit_rows(any_rows, docs_in)
+        chain = fit_rows(chain_rows, docs_in) if not args.no_chain else {}
         cue_ext = fit_rows(cue_rows, docs_in)
         src_keep = fit_rows(src_rows, docs_in)
         content_keep = fit_rows(con_rows, docs_in)
@@ -282,6 +294,7 @@ def main() -> int:
             outer=outer,
             outer_threshold=args.outer_threshold,
             src_any=src_any,
+            chain=chain,
         )
 
     # cross-validation on train, folds by article
@@ -337,6 +350,7 @@ def main() -> int:
                 "outer": dict(sorted(final.outer.items())) if args.outer_threshold > 0 else {},
                 "outer_threshold": final.outer_threshold,
                 "src_any": dict(sorted(final.src_any.items())),
+                "chain": dict(sorted(final.chain.items())),
             },
             indent=0,
         ),
