@@ -163,3 +163,48 @@ def test_nothing_hostile_executes(server, browser, tmp_path: Path) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "hostile-report.png"), full_page=True)
     page.close()
+
+
+def test_example_story_through_the_app_with_the_real_pipeline(tmp_path: Path, browser) -> None:
+    """Upload the two example files in the ingest form; the real pipeline (extract, analyse, compare) runs,
+    then the story page shows the disputed quote highlighted in both outlets' columns."""
+    from test_html_report import EXAMPLE
+
+    db = tmp_path / "real.db"
+    port = _free_port()
+    srv = uvicorn.Server(uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    try:
+        for _ in range(100):
+            if srv.started:
+                break
+            time.sleep(0.05)
+        base = f"http://127.0.0.1:{port}"
+        dialogs: list[str] = []
+        requests: list[str] = []
+        page = _page(browser, dialogs, requests)
+        page.goto(f"{base}/ingest")
+        page.set_input_files("input[type=file]", [str(EXAMPLE / "sputnik.txt"), str(EXAMPLE / "moscow-times.txt")])
+        page.locator("form button[type=submit], form input[type=submit]").first.click()
+        page.wait_for_url("**/ingest/*")
+        job_id = page.url.rsplit("/", 1)[-1]
+        import httpx
+
+        for _ in range(600):  # models load on the first job: allow a minute
+            job = httpx.get(f"{base}/api/jobs/{job_id}").json()
+            if job["state"] in {"done", "failed"}:
+                break
+            time.sleep(0.1)
+        assert job["state"] == "done" and job["stories"], job
+        page.goto(f"{base}/story/{job['stories'][0]}")
+        _check_evidence_highlighted(page)
+        texts = " ".join(page.locator(".column .hl").all_inner_texts())
+        assert "If you want to have an arms race" in texts and "Peskov" in texts
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "story-page-real.png"), full_page=True)
+        assert not dialogs and all(u.startswith(base) for u in requests)
+        page.close()
+    finally:
+        srv.should_exit = True
+        thread.join(5)

@@ -232,3 +232,12 @@ def test_cli_mixed_languages_duplicates_and_an_outlets_file(tmp_path, example_di
     bad.write_text("name,country\nA,Russia\n", encoding="utf-8")
     r = run_cli("compare", str(tmp_path / "in"), "--db", str(tmp_path / "c.db"), "--outlets", str(bad))
     assert r.returncode == 2 and r.stderr.decode().count("\n") == 1 and "outlet" in r.stderr.decode()
+
+
+def test_the_example_html_report_is_one_small_file(comparison):
+    from counterpoint.report.html import render_html
+
+    html = render_html([comparison])
+    assert len(html.encode("utf-8")) < 1_000_000
+    assert "<script src=" not in html and "<link " not in html, "self-contained: nothing to fetch"
+    assert "Content-Security-Policy" in html
