@@ -241,3 +241,25 @@ def test_the_example_html_report_is_one_small_file(comparison):
     assert len(html.encode("utf-8")) < 1_000_000
     assert "<script src=" not in html and "<link " not in html, "self-contained: nothing to fetch"
     assert "Content-Security-Policy" in html
+
+
+def test_contradicted_details_point_at_the_differing_values():
+    from counterpoint.analyse import analyse
+    from counterpoint.compare import compare_story
+    from counterpoint.model import Article
+
+    one = ("A magnitude 6.1 earthquake struck the Indonesian province of Aceh on Tuesday, destroying hundreds of "
+           "homes. At least 12 people were killed in the town of Takengon, the national disaster agency said. "
+           "Rescue teams searched collapsed buildings through the night.")
+    two = ("A magnitude 6.4 earthquake hit Indonesia's Aceh province on Tuesday, flattening hundreds of houses. "
+           "At least 15 people died in the town of Takengon, the national disaster agency said. "
+           "The president promised aid to the families of the victims.")
+    arts = [analyse(Article(id="a" * 64, text=one, outlet="Wire One", lang="en")),
+            analyse(Article(id="b" * 64, text=two, outlet="Daily Two", lang="en"))]
+    c = compare_story(arts)
+    contradicted = [f for f in c.findings if f.type == "contradicted"]
+    values = sorted(tuple(sorted(e.span.text for e in f.evidence if e.span.text[0].isdigit())) for f in contradicted)
+    assert values == [("12", "15"), ("6.1", "6.4")]
+    assert not [f for f in contradicted if "Tuesday" in f.summary.split(" — ")[0]], "the same day is no conflict"
+    only = {f.outlets[0]: f.summary for f in c.findings if f.type == "omitted"}
+    assert "Rescue teams" in only["Wire One"] and "promised aid" in only["Daily Two"]

@@ -93,7 +93,8 @@ def compare_story(
     labels = {key: _label(sp) for key, sp in speaker_by_key.items()}
     copies = {outlet_of[d]: outlet_of[o] for d, o in duplicates.items() if d in outlet_of and o in outlet_of}
     ctx = Context(units, alignment, outlet_list, independent, statement_ids, speaker_ids, describe, labels,
-                  _families(units, originals), copies)
+                  _families(units, originals), copies,
+                  {a.id: a.analysis.entities for a in originals if a.analysis is not None})
 
     claims = _claims(ctx)
     framing = [

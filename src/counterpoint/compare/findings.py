@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from counterpoint.compare.align import LINK, Alignment
 from counterpoint.compare.units import Unit
-from counterpoint.model import Evidence, Finding, Speaker, Statement
+from counterpoint.model import Entity, Evidence, Finding, Span, Speaker, Statement
 
 MIN_OMITTED_WORDS = 5
 MAX_OMITTED = 40
@@ -35,6 +35,7 @@ class Context:
     speaker_label: dict[str, str]  # speaker key -> "Dmitry Peskov (Kremlin spokesman)", one per story
     family: dict[int, set[int]]  # unit -> units of the statements it is nested in or that nest in it
     copies: dict[str, str] = field(default_factory=dict)  # outlet that ran a copy -> the original's outlet
+    entities: dict[str, list[Entity]] = field(default_factory=dict)  # article id -> its named entities
 
 
 def find_findings(ctx: Context) -> list[Finding]:
@@ -188,20 +189,34 @@ _VALUE_KINDS = {
 }
 
 
-def _values(text: str) -> dict[str, set[str]]:
-    out: dict[str, set[str]] = {}
-    taken: list[tuple[int, int]] = []
-    for kind, rx in _VALUE_KINDS.items():
-        for m in rx.finditer(text):
-            if any(a < m.end() and m.start() < b for a, b in taken):
-                continue
-            taken.append(m.span())
-            out.setdefault(kind, set()).add(" ".join(m.group().lower().replace(",", "").split()))
+def _values(ctx: Context, u: Unit) -> dict[str, dict[str, Span]]:
+    """The numbers, amounts, dates and places a unit states, each with where it says so."""
+    out: dict[str, dict[str, Span]] = {}
+    spans = [e.span for e in u.evidence if e.role in {"content", "sentence"}]
+    for sp in spans:
+        taken: list[tuple[int, int]] = []
+        for kind, rx in _VALUE_KINDS.items():
+            for m in rx.finditer(sp.text):
+                if any(a < m.end() and m.start() < b for a, b in taken):
+                    continue
+                taken.append(m.span())
+                key = " ".join(m.group().lower().replace(",", "").split())
+                out.setdefault(kind, {}).setdefault(key, Span(sp.start + m.start(), sp.start + m.end(), m.group()))
+    for ent in ctx.entities.get(u.article, ()):
+        if ent.label in _PLACE_LABELS and any(sp.start <= ent.span.start and ent.span.end <= sp.end for sp in spans):
+            out.setdefault("place", {}).setdefault(ent.span.text.lower().removeprefix("the "), ent.span)
     return out
 
 
+_PLACE_LABELS = {"GPE", "LOC", "FAC"}
+
+
 def _contradicted(ctx: Context, g: Sequence[int]) -> list[Finding]:
-    """The same claim with a different number, amount or date in another outlet."""
+    """The same claim with a different number, amount, date or place in another outlet.
+
+    Only where each side states exactly one value of that kind: "12 killed" against "15 killed"
+    is a contradiction, a list of figures against another list is usually two partial views.
+    """
     units, sim = ctx.units, ctx.alignment.similarity
     out = []
     seen: set[tuple[str, str, str]] = set()
@@ -209,18 +224,21 @@ def _contradicted(ctx: Context, g: Sequence[int]) -> list[Finding]:
         for b in g:
             if units[a].outlet >= units[b].outlet or sim[a, b] < LINK + 0.05:
                 continue
-            va, vb = _values(_text_of(units[a])), _values(_text_of(units[b]))
+            va, vb = _values(ctx, units[a]), _values(ctx, units[b])
             for kind in va.keys() & vb.keys():
-                if va[kind] & vb[kind] or len(va[kind]) != 1 or len(vb[kind]) != 1:
+                if va[kind].keys() & vb[kind].keys() or len(va[kind]) != 1 or len(vb[kind]) != 1:
                     continue
-                x, y = next(iter(va[kind])), next(iter(vb[kind]))
-                if (kind, x, y) in seen:
+                (x, xs), (y, ys) = next(iter(va[kind].items())), next(iter(vb[kind].items()))
+                if (kind, x, y) in seen or (kind == "place" and sim[a, b] < LINK + 0.15):
                     continue
                 seen.add((kind, x, y))
-                summary = (f"Contradicted {kind}: {units[a].outlet} says {x}, {units[b].outlet} says {y} — "
+                summary = (f"Contradicted {kind}: {ctx.describe.get(units[a].outlet, units[a].outlet)} says "
+                           f"{xs.text}, {ctx.describe.get(units[b].outlet, units[b].outlet)} says {ys.text} — "
                            f"{units[a].shown}")
+                evidence = [Evidence(units[a].article, xs, "content"), Evidence(units[b].article, ys, "content")]
                 out.append(Finding("", "contradicted", summary, float(sim[a, b]) * 0.8, _statement_ids(ctx, [a, b]),
-                                   _ordered(ctx, {units[a].outlet, units[b].outlet}), _evidence(ctx, [a, b])))
+                                   _ordered(ctx, {units[a].outlet, units[b].outlet}),
+                                   _dedupe(evidence + _evidence(ctx, [a, b]))))
     return out
 
 
@@ -404,10 +422,6 @@ def _evidence(ctx: Context, members: Sequence[int], sentences: bool = False) -> 
 
 def _dedupe(ev: list[Evidence]) -> list[Evidence]:
     return sorted(dict.fromkeys(ev), key=lambda e: (e.article, e.span.start, e.span.end))
-
-
-def _text_of(u: Unit) -> str:
-    return " ".join(e.span.text for e in u.evidence if e.role in {"content", "sentence"})
 
 
 def _sentence_text(ctx: Context, i: int) -> str:
