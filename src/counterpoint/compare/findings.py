@@ -69,7 +69,9 @@ def _disputed(ctx: Context) -> tuple[list[Finding], set[tuple[int, ...]]]:
     targets: dict[int, set[int]] = {}
     for gi, g in enumerate(groups):
         deniers = {id(units[i].denial_of or units[i].statement) for i in g if units[i].status == "denied"}
-        if deniers and _asserting(ctx, g):
+        keys = {_speaker_key((units[i].denial_of or units[i].statement).speaker)  # type: ignore[union-attr]
+                for i in g if units[i].status == "denied"} - {""}
+        if deniers and _asserting(ctx, g, keys):
             for d in deniers:
                 targets.setdefault(d, set()).add(gi)
     # A denial whose group holds no assertion: the same speaker's denial nearby, or the most similar claim.
@@ -85,7 +87,7 @@ def _disputed(ctx: Context) -> tuple[list[Finding], set[tuple[int, ...]]]:
             continue
         best, best_sim = None, DENIAL_TARGET
         for gi, g in enumerate(groups):
-            if gi == group_of[i] or not _asserting(ctx, g):
+            if gi == group_of[i] or not _asserting(ctx, g, {_speaker_key(den.speaker)} - {""}):
                 continue
             s = ctx.alignment.best_in(i, g)
             if s > best_sim:
@@ -113,8 +115,9 @@ def _disputed(ctx: Context) -> tuple[list[Finding], set[tuple[int, ...]]]:
     return findings, used
 
 
-def _asserting(ctx: Context, g: Sequence[int]) -> bool:
-    return any(ctx.units[i].status != "denied" for i in g)
+def _asserting(ctx: Context, g: Sequence[int], deniers: set[str] = frozenset()) -> bool:  # type: ignore[assignment]
+    """Whether someone other than the deniers puts the claim forward (a speaker, or the outlet itself)."""
+    return any(ctx.units[i].status != "denied" and _speaker_key(_speaker(ctx.units[i])) not in deniers for i in g)
 
 
 def _sibling_denial(ctx: Context, i: int, targets: dict[int, set[int]]) -> int | None:
