@@ -188,8 +188,24 @@ _VALUE_KINDS = {
     "amount": re.compile(r"[$€£]\s?\d[\d,.]*(?:\s*(?:million|billion|trillion|bn|m)\b)?", re.I),
     "date": re.compile(rf"\b(?:{_MONTHS})\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{_MONTHS})\b"),
     "percentage": re.compile(r"\b\d[\d,.]*\s?(?:%|per ?cent\b)", re.I),
+    "year": re.compile(r"\b(?:19|20)\d\d\b"),
     "number": re.compile(r"(?<![$€£\d,.])\b\d[\d,]*(?:\.\d+)?\b(?!\s?%)"),
 }
+# Kinds whose values are compared only when they count the same thing: the word after the value
+# ("12 people" / "15 people"), or before it ("magnitude 6.1"), must match.
+_COUNTED = {"amount", "percentage", "number"}
+# Kinds that name when, not how many: two dates in look-alike sentences are often two events.
+_STRICT = {"date", "year", "place"}
+_NEXT_WORD = re.compile(r"\W*([A-Za-z][\w-]*)")
+_PREV_WORD = re.compile(r"([A-Za-z][\w-]*)\W*$")
+
+
+def _context(text: str, start: int, end: int) -> str:
+    after = _NEXT_WORD.match(text, end)
+    if after and after.group(1).lower() not in {"and", "or", "to", "of", "in", "on", "at", "the", "a"}:
+        return after.group(1).lower()
+    before = _PREV_WORD.search(text, 0, start)
+    return before.group(1).lower() if before else ""
 
 
 def _values(ctx: Context, u: Unit) -> dict[str, dict[str, Span]]:
@@ -204,7 +220,8 @@ def _values(ctx: Context, u: Unit) -> dict[str, dict[str, Span]]:
                     continue
                 taken.append(m.span())
                 key = " ".join(m.group().lower().replace(",", "").split())
-                out.setdefault(kind, {}).setdefault(key, Span(sp.start + m.start(), sp.start + m.end(), m.group()))
+                slot = f"{kind}:{_context(sp.text, m.start(), m.end())}" if kind in _COUNTED else kind
+                out.setdefault(slot, {}).setdefault(key, Span(sp.start + m.start(), sp.start + m.end(), m.group()))
     for ent in ctx.entities.get(u.article, ()):
         if ent.label in _PLACE_LABELS and any(sp.start <= ent.span.start and ent.span.end <= sp.end for sp in spans):
             out.setdefault("place", {}).setdefault(ent.span.text.lower().removeprefix("the "), ent.span)
@@ -232,11 +249,12 @@ def _contradicted(ctx: Context, g: Sequence[int]) -> list[Finding]:
                 if va[kind].keys() & vb[kind].keys() or len(va[kind]) != 1 or len(vb[kind]) != 1:
                     continue
                 (x, xs), (y, ys) = next(iter(va[kind].items())), next(iter(vb[kind].items()))
-                if (kind, x, y) in seen or (kind == "place" and sim[a, b] < LINK + 0.15):
+                if (kind, x, y) in seen or (kind in _STRICT and sim[a, b] < LINK + 0.15):
                     continue
                 seen.add((kind, x, y))
-                summary = (f"Contradicted {kind}: {ctx.describe.get(units[a].outlet, units[a].outlet)} says "
-                           f"{xs.text}, {ctx.describe.get(units[b].outlet, units[b].outlet)} says {ys.text} — "
+                who_a = ctx.describe.get(units[a].outlet, units[a].outlet)
+                who_b = ctx.describe.get(units[b].outlet, units[b].outlet)
+                summary = (f"Contradicted {kind.split(':')[0]}: {who_a} says {xs.text}, {who_b} says {ys.text} — "
                            f"{units[a].shown}")
                 evidence = [Evidence(units[a].article, xs, "content"), Evidence(units[b].article, ys, "content")]
                 out.append(Finding("", "contradicted", summary, float(sim[a, b]) * 0.8, _statement_ids(ctx, [a, b]),
