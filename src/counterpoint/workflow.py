@@ -137,7 +137,7 @@ def compare_stored(
         store.retire_stories(keep)
     else:
         stale = {s for a in articles for s in store.stories_of(a.id)} - keep
-        store.retire_stories(set(store_story_ids(store)) - stale)
+        store.retire_stories(set(store.story_ids()) - stale)
     for c in comparisons:
         store.save_comparison(c)
     return comparisons
@@ -147,10 +147,6 @@ def story_key(articles: Sequence[Article]) -> str:
     """A story id that stays the same when the story is compared again: its first article's, hashed."""
     first = min(articles, key=lambda a: (a.published or "", a.id))
     return "story-" + hashlib.sha1(first.id.encode()).hexdigest()[:12]
-
-
-def store_story_ids(store: Store) -> list[str]:
-    return store.story_ids()
 
 
 def process_sources(
