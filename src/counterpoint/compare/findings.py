@@ -252,8 +252,7 @@ def _contradicted(ctx: Context, g: Sequence[int]) -> list[Finding]:
                 if (kind, x, y) in seen or (kind in _STRICT and sim[a, b] < LINK + 0.15):
                     continue
                 seen.add((kind, x, y))
-                who_a = ctx.describe.get(units[a].outlet, units[a].outlet)
-                who_b = ctx.describe.get(units[b].outlet, units[b].outlet)
+                who_a, who_b = units[a].outlet, units[b].outlet
                 summary = (f"Contradicted {kind.split(':')[0]}: {who_a} says {xs.text}, {who_b} says {ys.text} — "
                            f"{units[a].shown}")
                 evidence = [Evidence(units[a].article, xs, "content"), Evidence(units[b].article, ys, "content")]
@@ -405,7 +404,8 @@ def _ordered(ctx: Context, outlets: set[str]) -> list[str]:
 
 
 def _join(ctx: Context, outlets: set[str]) -> str:
-    names = [ctx.describe.get(o, o) for o in _ordered(ctx, outlets)]
+    """Outlet names for a summary (what an outlets file says about them goes in the framing findings)."""
+    names = _ordered(ctx, outlets)
     return " and ".join(names) if len(names) <= 2 else ", ".join(names[:-1]) + " and " + names[-1]
 
 

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from counterpoint.compare.findings import Context, _join, _ordered
+from counterpoint.compare.findings import Context, _ordered
 from counterpoint.compare.units import Unit
 from counterpoint.model import Article, Evidence, Finding, Framing, Span, Statement
 
@@ -150,7 +150,7 @@ def _clip(text: str, n: int = 140) -> str:
     return text if len(text) <= n else text[: n - 1].rstrip() + "…"
 
 
-__all__ = ["_join", "framing_findings", "hedge_words", "outlet_framing"]
+__all__ = ["framing_findings", "hedge_words", "outlet_framing", "stance_findings"]
 
 
 StanceFn = Callable[[Sequence[tuple[str, str]]], Sequence[Any]]
