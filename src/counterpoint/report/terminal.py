@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from counterpoint.model import Article, Comparison, Evidence, Statement
+from counterpoint.model import Article, Comparison, Evidence, Finding, Statement
 
 
 def print_articles(articles: list[Article], console: Console | None = None) -> None:
@@ -144,7 +144,9 @@ def print_comparison(c: Comparison, console: Console | None = None, max_per_type
         console.rule(f"{label} ({len(found)})", style="bold" if kind == "disputed" else "dim", align="left")
         for f in found[:max_per_type]:
             console.print(f"[bold]{escape(f.id)}[/bold] {escape(f.summary)} [dim](confidence {f.confidence:.2f})[/dim]")
-            if kind in {"disputed", "contradicted", "corroborated"}:
+            if kind == "disputed":
+                _print_dispute(c, f, outlet_of, console)
+            elif kind in {"contradicted", "corroborated"}:
                 for e in _quotes(f.evidence, texts):
                     outlet = escape(outlet_of.get(e.article, "?"))
                     console.print(f"    [dim]{outlet}:[/dim] “{escape(_clip(e.span.text))}”")
@@ -172,6 +174,33 @@ def print_comparison(c: Comparison, console: Console | None = None, max_per_type
                 marks = (_STATUS_MARK[cl.outlets.get(o, "absent")] for o in c.outlets)
                 table.add_row(escape(_clip(cl.text, 70)), *marks)
             console.print(table)
+
+
+_QUOTE_MARKS = "\"'“”‘’ ,"
+
+
+def _print_dispute(c: Comparison, f: Finding, outlet_of: dict[str, str], console: Console) -> None:
+    """Per article: how it words the claim, and the denial it reports."""
+    by_id = {cs.id: cs for cs in c.statements}
+    for a in c.articles:
+        mine = [by_id[s] for s in f.statements if s in by_id and by_id[s].article == a.id]
+        # A quotation shows best what was said; otherwise the fullest report of it.
+        claim = max((cs.statement for cs in mine if not cs.statement.denial),
+                    key=lambda st: (st.kind == "direct", len(st.content_text)), default=None)
+        denial = max((cs.statement for cs in mine if cs.statement.denial),
+                     key=lambda st: len(st.content_text), default=None)
+        if claim is None and denial is None:
+            continue
+        outlet = escape(outlet_of.get(a.id, "?"))
+        if claim is not None:
+            cue = " ".join(x.text for x in claim.cue)
+            quote = escape(_clip(claim.content_text.strip(_QUOTE_MARKS)))
+            console.print(f"    [dim]{outlet} reports:[/dim] “{quote}” [dim]({escape(cue)})[/dim]")
+        if denial is not None:
+            who = denial.speaker.name if denial.speaker else "?"
+            cue = " ".join(x.text for x in denial.cue)
+            console.print(f"    [dim]{outlet} reports the denial:[/dim] {escape(who)} {escape(cue)} "
+                          f"“{escape(_clip(denial.content_text.strip(_QUOTE_MARKS), 120))}”")
 
 
 def _quotes(evidence: list[Evidence], texts: dict) -> list[Evidence]:
