@@ -11,7 +11,15 @@ import pytest
 
 spacy = pytest.importorskip("spacy")
 
-from counterpoint.analyse.attribution import Attribution, find_attributions, to_record  # noqa: E402
+from counterpoint.analyse.attribution import (  # noqa: E402
+    Attribution,
+    candidate_frames,
+    content_extend_options,
+    cue_extension_options,
+    cut_content_after_cue,
+    find_attributions,
+    to_record,
+)
 from counterpoint.models import ModelMissing, spacy_pipeline  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -120,6 +128,46 @@ def test_control_chain_is_one_cue(nlp):
     # ...but an inner verb without a complement of its own stays the content
     t, atts = run(nlp, "He declined to comment.")
     check(t, find(t, atts, "declined"), source=["He"], cue="declined", content=["to comment"])
+
+
+def frame_of(doc, verb: str, ftype: str):
+    return next(f for f in candidate_frames(doc) if f.verb.text == verb and f.type == ftype)
+
+
+def test_cue_can_take_the_object_and_its_preposition(nlp):
+    # "expressed concern about | X": the boundary model is asked about the object, then the preposition,
+    # and the content loses what the cue took (here both options are accepted by a stub decision)
+    doc = nlp("The senator expressed concern about the new rules.")
+    f = frame_of(doc, "expressed", "dobj")
+    asked: list[str] = []
+    f.cue_toks = cue_extension_options(doc, f, lambda x, _e: asked.append(x[0]) or x[0] in ("ox", "px"))
+    assert asked[:2] == ["ox", "px"]
+    assert [doc[i].text for i in f.cue_toks] == ["expressed", "concern", "about"]
+    assert texts(doc.text, cut_content_after_cue(doc, f)) == ["the new rules"]
+    # refused: the cue stays the verb and the content is untouched
+    f = frame_of(doc, "expressed", "dobj")
+    f.cue_toks = cue_extension_options(doc, f, lambda _x, _e: False)
+    assert [doc[i].text for i in f.cue_toks] == ["expressed"]
+    assert texts(doc.text, cut_content_after_cue(doc, f)) == ["concern about the new rules"]
+
+
+def test_a_verb_taken_into_a_cue_is_not_a_second_relation(nlp):
+    # one relation for "issued a statement saying X", never a second one for "saying X" beside it
+    _t, atts = run(nlp, "The group issued a statement saying the vote was rigged.")
+    top = [a for a in atts if a.parent is None]
+    assert top
+    assert len({tuple(a.content) for a in top}) == len(top)
+
+
+def test_content_can_run_past_its_subtree(nlp):
+    # the parse hangs "at $2.9 billion" on the verb; the content may take it, but never over another cue
+    doc = nlp("Sanders pegged his fortune at $2.9 billion.")
+    f = frame_of(doc, "pegged", "dobj")
+    assert texts(doc.text, f.content) == ["his fortune"]
+    assert texts(doc.text, content_extend_options(doc, f, lambda _x, _e: True)) == ["his fortune at $2.9 billion"]
+    assert texts(doc.text, content_extend_options(doc, f, lambda _x, _e: False)) == ["his fortune"]
+    at = next(t.i for t in doc if t.text == "at")
+    assert texts(doc.text, content_extend_options(doc, f, lambda _x, _e: True, {at})) == ["his fortune"]
 
 
 def test_according_to(nlp):

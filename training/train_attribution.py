@@ -41,6 +41,7 @@ from counterpoint.analyse.attribution import (  # noqa: E402
     candidate_frames,
     chain_options,
     content_cut_options,
+    content_extend_options,
     cue_extension_options,
     source_cut_options,
     source_presence_features,
@@ -209,7 +210,13 @@ def main() -> int:
     con_rows: list[tuple[int, list[str], int]] = []
     any_rows: list[tuple[int, list[str], int]] = []
     chain_rows: list[tuple[int, list[str], int]] = []
+    ext_rows: list[tuple[int, list[str], int]] = []
     first_of_verb = [best_frame_per_verb(frames) for frames in all_frames]
+    # the tokens of every gold cue: a content extension must not swallow another relation
+    gold_cue_toks = [
+        {t.i for g in a["attributions"] for cs, ce in g["cue_spans"] for t in d if cs <= t.idx < ce}
+        for a, d in zip(data, docs, strict=True)
+    ]
     for di, f, g in matched:
         doc = f.verb.doc
         # a control chain is one cue when the gold cue covers both verbs ("is set to release")
@@ -229,6 +236,14 @@ def main() -> int:
             gc_end2 = g["content"][1]
             content_cut_options(
                 doc, f, lambda x, e, ge=gc_end2, di=di: con_rows.append((di, x, int(ge >= e))) or ge >= e
+            )
+        if f.content[-1][1] <= g["content"][1] and g["content"][0] < f.content[-1][1]:
+            gc_end3 = g["content"][1]
+            content_extend_options(
+                doc,
+                f,
+                lambda x, e, ge=gc_end3, di=di: ext_rows.append((di, x, int(ge >= e))) or ge >= e,
+                gold_cue_toks[di] - set(f.cue_toks),
             )
 
     def fit_rows(rows3: list[tuple[int, list[str], int]], docs_in: set[int]) -> dict[str, float]:
@@ -276,6 +291,7 @@ def main() -> int:
         cue_ext = fit_rows(cue_rows, docs_in)
         src_keep = fit_rows(src_rows, docs_in)
         content_keep = fit_rows(con_rows, docs_in)
+        content_ext = fit_rows(ext_rows, docs_in)
         voc = Vocab()
         rows = []
         for k in idx:
@@ -295,6 +311,7 @@ def main() -> int:
             outer_threshold=args.outer_threshold,
             src_any=src_any,
             chain=chain,
+            content_ext=content_ext,
         )
 
     # cross-validation on train, folds by article
@@ -351,6 +368,7 @@ def main() -> int:
                 "outer_threshold": final.outer_threshold,
                 "src_any": dict(sorted(final.src_any.items())),
                 "chain": dict(sorted(final.chain.items())),
+                "content_ext": dict(sorted(final.content_ext.items())),
             },
             indent=0,
         ),

@@ -32,6 +32,8 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -45,6 +47,8 @@ if TYPE_CHECKING:
 __all__ = ["Attribution", "find_attributions"]
 
 Piece = tuple[int, int]
+# a boundary decision: (features, char offset the option would reach) -> take it?
+Decide = Callable[[list[str], int], bool]
 
 
 @dataclass(slots=True)
@@ -90,6 +94,7 @@ class Model:
     outer: dict[str, float] = field(default_factory=dict)  # is a relation with no parent an outermost one?
     src_any: dict[str, float] = field(default_factory=dict)  # does PolNeAR give this frame a source at all?
     chain: dict[str, float] = field(default_factory=dict)  # is "wanted to show" / "has to remind" one cue?
+    content_ext: dict[str, float] = field(default_factory=dict)  # take the verb's next dependent into the content?
     outer_threshold: float = 0.5
 
 
@@ -104,6 +109,7 @@ def _model() -> Model:
             content_keep=dict(data.get("content_keep", {})),
             outer=dict(data.get("outer", {})), outer_threshold=float(data.get("outer_threshold", 0.5)),
             src_any=dict(data.get("src_any", {})), chain=dict(data.get("chain", {})),
+            content_ext=dict(data.get("content_ext", {})),
         )  # fmt: skip
     except Exception as exc:
         # no weights shipped: a small hand lexicon keeps the engine usable, at a much lower accuracy
@@ -885,6 +891,7 @@ def cue_extension_options(doc: Doc, f: Frame, decide) -> list[int]:
     end = toks[-1]
     src_span = f.source
     lem = v.lemma_.lower()
+    end = _absorb_object(doc, f, toks, end, lem, decide)
     for _ in range(4):
         j = end + 1
         if j >= len(doc):
@@ -923,6 +930,78 @@ def cue_extension_options(doc: Doc, f: Frame, decide) -> list[int]:
         toks.extend(range(a, b + 1))
         end = b
     return sorted(set(toks))
+
+
+def _absorb_object(doc: Doc, f: Frame, toks: list[int], end: int, lem: str, decide: Decide) -> int:
+    """Take a verb's object (and the preposition after it) into the cue: "made the observation | that X".
+
+    PolNeAR often reads a light verb and its object as the cue and only the object's
+    complement as the content ("expressed concern | about X", "have no idea | what X",
+    "reserved his most eloquent passion for | X"). For a verb+object frame whose object
+    has a complement on its right, `decide` is asked whether the object (then its
+    preposition) belongs to the cue; the tokens taken are appended to `toks` and the new
+    last cue token is returned (the content is cut after it by `cut_content_after_cue`).
+    """
+    if f.type != "dobj" or not f.kids or f.kids[0].dep_ != "dobj":
+        return end
+    d = f.kids[0]
+    # the object's complement: its own right dependents, or the verb's preposition right after it
+    # ("warned the Fed against | buying bonds")
+    verb_pp = len(f.kids) > 1 and f.kids[1].dep_ == "prep" and f.kids[1].i == d.right_edge.i + 1
+    if d.left_edge.i != end + 1 or (d.right_edge.i <= d.i and not verb_pp) or d.i - d.left_edge.i > 5:
+        return end
+    if any(doc[k].is_punct or doc[k].is_space for k in range(d.left_edge.i, d.i + 1)):
+        return end
+    right = next((c for c in d.children if c.i > d.i), None)
+    rk = "-" if right is None else f"{right.dep_}|{right.lower_}" if right.dep_ == "prep" else right.dep_
+    dl = d.lemma_.lower()
+    det = next((c.lower_ for c in d.children if c.dep_ in ("det", "poss") and c.i < d.i), "-")
+    feats = [
+        "ox",
+        f"ox_obj={dl}",
+        f"ox_verb={lem}",
+        f"ox_verb_obj={lem}|{dl}",
+        f"ox_right={rk}",
+        f"ox_obj_right={dl}|{rk}",
+        f"ox_verb_right={lem}|{rk}",
+        f"ox_det={det}",
+        f"ox_pos={d.pos_}",
+        f"ox_len={min(d.i - d.left_edge.i, 3)}",
+        f"ox_quoted={f.quoted}",
+    ]
+    if not decide(feats, doc[d.i].idx + len(doc[d.i].text)):
+        return end
+    toks.extend(range(d.left_edge.i, d.i + 1))
+    end = d.i
+    acl = doc[d.i + 1] if d.i + 1 < len(doc) else None
+    if acl is not None and acl.dep_ == "acl" and acl.head.i == d.i and acl.pos_ == "VERB" and acl.right_edge.i > acl.i:
+        # "issued a statement saying | X", "published a report detailing | X"
+        al = acl.lemma_.lower()
+        if not decide(["ax", f"ax_lem={al}", f"ax_obj_lem={dl}|{al}", f"ax_tag={acl.tag_}"], acl.idx + len(acl.text)):
+            return end
+        toks.append(acl.i)
+        return acl.i
+    pp = doc[d.i + 1] if d.i + 1 < len(doc) else None
+    if pp is None or pp.dep_ != "prep" or pp.head.i not in (d.i, f.verb.i) or pp.right_edge.i <= pp.i:
+        return end
+    feats = ["px", f"px_prep={pp.lower_}", f"px_obj_prep={dl}|{pp.lower_}", f"px_verb_prep={lem}|{pp.lower_}"]
+    if decide(feats, pp.idx + len(pp.text)):
+        toks.append(pp.i)
+        end = pp.i
+    return end
+
+
+def cut_content_after_cue(doc: Doc, f: Frame) -> list[Piece]:
+    """The content without what the cue has taken from its start ("the observation | that X")."""
+    ce = doc[max(f.cue_toks)]
+    cue_end = ce.idx + len(ce.text)
+    if not f.content or not f.verb.idx < f.content[0][0] < cue_end:
+        return f.content
+    k = ce.i + 1
+    while k < len(doc) and (doc[k].is_space or doc[k].text in PUNCT_TRIM):
+        k += 1
+    start = doc[k].idx if k < len(doc) else len(doc.text)
+    return [(max(a, start), b) for a, b in f.content if b > start]
 
 
 CHAIN_GAP_DEPS = {"aux", "neg", "advmod", "prt"}
@@ -1007,6 +1086,13 @@ def merge_chain(f_outer: Frame | None, inner: Frame) -> Frame:
 
 
 def source_presence_features(f: Frame) -> list[str]:
+    """Features of the `src_any` decision: does PolNeAR give this frame's relation a source?
+
+    Besides the cue lemma and the kind of source, whether the source is the verb's own
+    subject or one inherited from another clause (", saying X", "by stating X"), and the
+    verb's own label and tag: participles and infinitives borrow their source, and
+    PolNeAR credits some of those and not others.
+    """
     lem = f.verb.lemma_.lower()
     s = f.src_tok
     kind = "none" if s is None else (s.ent_type_ or s.pos_)
@@ -1018,6 +1104,9 @@ def source_presence_features(f: Frame) -> list[str]:
         f"sp_type={f.type}",
         f"sp_pron={w}",
         f"sp_lem_type={lem}|{f.type}",
+        f"sp_own={s is not None and s.head.i == f.verb.i}",
+        f"sp_vdep={f.verb.dep_}|{f.verb.tag_}",
+        f"sp_sdep={s.dep_ if s is not None else '-'}",
     ]
 
 
@@ -1123,6 +1212,74 @@ def content_cut_options(doc: Doc, f: Frame, decide) -> list[Piece]:
     return f.content
 
 
+EXTEND_DEPS = {"advcl", "prep", "npadvmod", "advmod", "conj", "oprd", "dobj", "xcomp", "ccomp", "dative", "acomp"}
+
+
+def content_extend_options(doc: Doc, f: Frame, decide: Decide, blocked: AbstractSet[int] = frozenset()) -> list[Piece]:
+    """Grow a content after the verb over the verb's next dependents while `decide` says so.
+
+    The parse often hangs the end of a statement on the verb rather than on the
+    complement ("was proud of X, and especially Y", "recalled what it was like ...
+    when Z", "called that vision 'an urgent one' at a time when ..."), so the content
+    read off the complement's subtree stops short. Each right dependent of the verb
+    that follows the content with only punctuation or a conjunction between is
+    offered in turn; coordinated clauses (a second statement) are not, nor is a
+    dependent holding a token of `blocked` (the cue of another relation, which would
+    otherwise end up nested in this one).
+    """
+    if not f.kids or not f.content or f.content[0][0] < f.verb.idx:
+        return f.content
+    v = f.verb
+    lem = v.lemma_.lower()
+    q = f.quotes
+    out = list(f.content)
+    end_tok = None
+    for t in doc[v.i + 1 :]:
+        if t.idx >= out[-1][1]:
+            break
+        end_tok = t
+    if end_tok is None:
+        return f.content
+    last = end_tok.i
+    kids = sorted((c for c in v.children if c.i > last and c.dep_ in EXTEND_DEPS), key=lambda t: t.i)
+    for c in kids[:3]:
+        a, b = c.left_edge.i, c.right_edge.i
+        if a <= last:
+            break
+        gap = [doc[k] for k in range(last + 1, a)]
+        if any(not (g.is_punct or g.is_space or g.dep_ == "cc") for g in gap) or len(gap) > 3:
+            break
+        if (c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")) or any(a <= k <= b for k in blocked):
+            break
+        if q is not None and q.at(doc[a].idx) is not None and q.at(out[-1][1] - 1) is None:
+            break  # a quotation of its own starts there
+        comma = any(g.text == "," for g in gap)
+        own_subj = any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)
+        n = b - a + 1
+        feats = [
+            f"ex_dep={c.dep_}",
+            f"ex_dep_comma={c.dep_}|{comma}",
+            f"ex_dep_lem={c.dep_}|{c.lower_}",
+            f"ex_dep_tag={c.dep_}|{c.tag_}",
+            f"ex_subj={c.dep_}|{own_subj}",
+            f"ex_len={c.dep_}|{min(n, 15) // 4}",
+            f"ex_verb={lem}|{c.dep_}",
+            f"ex_type={f.type}|{c.dep_}|{comma}",
+            f"ex_kid={f.kids[-1].dep_}|{c.dep_}",
+        ]
+        if any(g.dep_ == "cc" for g in gap):
+            feats.append(f"ex_cc={c.dep_}")
+        if not decide(feats, doc[b].idx + len(doc[b].text)):
+            break
+        e = doc[b].idx + len(doc[b].text)
+        while b > a and doc[b].text in PUNCT_TRIM:
+            b -= 1
+            e = doc[b].idx + len(doc[b].text)
+        out[-1] = (out[-1][0], max(out[-1][1], e))
+        last = c.right_edge.i
+    return out
+
+
 def _score(m: Model, feats: list[str]) -> float:
     z = m.bias + sum(m.weights.get(x, 0.0) for x in feats)
     return 1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0)))
@@ -1194,15 +1351,27 @@ def assemble(doc: Doc, frames: list[Frame], m: Model, threshold: float | None = 
         kept = _merge_chains(frames, kept, m)
     out: list[Attribution] = []
     inq: list[bool] = []
+    cue_toks = {i for f in kept for i in f.cue_toks}
+    absorbed: set[int] = set()  # tokens an extended cue took ("issued a statement saying")
     for f in kept:
+        if f.verb.i in absorbed:
+            continue  # its verb is part of an earlier relation's cue: the same relation twice
         if m.cue_ext:
             f.cue_toks = cue_extension_options(doc, f, lambda x, _e: _lin(m.cue_ext, x) > 0)
+            f.content = cut_content_after_cue(doc, f)
+            absorbed.update(i for i in f.cue_toks if i != f.verb.i)
         if m.src_any and f.source is not None and _lin(m.src_any, source_presence_features(f)) <= 0:
             f.source = None  # "it appears", "Clinton appeared to": PolNeAR gives seem/appear no source
         if m.src_keep:
             f.source = source_cut_options(doc, f, lambda x, _e: _lin(m.src_keep, x) > 0)
+        before = f.content
         if m.content_keep:
             f.content = content_cut_options(doc, f, lambda x, _e: _lin(m.content_keep, x) > 0)
+        if m.content_ext and f.content == before:
+            # a content the cut model left whole may run on past its subtree; never over another cue
+            f.content = content_extend_options(
+                doc, f, lambda x, _e: _lin(m.content_ext, x) > 0, cue_toks - set(f.cue_toks)
+            )
         ctoks = sorted(f.cue_toks)
         cue = [(doc[ctoks[0]].idx, doc[ctoks[-1]].idx + len(doc[ctoks[-1]].text))]
         content = [(a, b) for a, b in f.content if 0 <= a < b <= len(text)]
