@@ -19,6 +19,13 @@ from counterpoint.model import Article, Evidence, MentionStatus, Span, Statement
 COVERED = 0.6
 MIN_WORDS = 4
 _WORD = re.compile(r"\w+")
+# Credit lines ("Reuters contributed reporting to this article.", "Editing by ..."): they say who made the
+# article, which no other outlet would repeat, so they would only ever show up as "omitted".
+_CREDIT = re.compile(
+    r"\bcontributed (?:reporting|to (?:this|the) (?:report|article|story))\b"
+    r"|^\W*(?:additional )?(?:reporting|writing|editing) by\b",
+    re.I,
+)
 _QUOTES = "\"'“”‘’ \t\n"
 
 
@@ -81,6 +88,8 @@ def sentence_units(article: Article, outlet: str) -> list[Unit]:
         for piece in _paragraph_pieces(article.text, sent):
             inside = sum(1 for i in range(piece.start, piece.end) if i in covered)
             if inside / max(1, piece.end - piece.start) >= COVERED or len(_WORD.findall(piece.text)) < MIN_WORDS:
+                continue
+            if _CREDIT.search(piece.text):  # about the article, not the story
                 continue
             units.append(Unit(article.id, outlet, piece.start, piece.text, piece.text,
                               [Evidence(article.id, piece, "sentence")], sentence=piece))
