@@ -10,6 +10,7 @@ Offsets are Python string indices (code points), end exclusive, and a
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field, fields
 from typing import Any, Literal, Self
 
@@ -360,6 +361,11 @@ class ComparedArticle:
         info = d.get("outlet_info")
         return cls(d["id"], d["outlet"], d["text"], d.get("title"), d.get("published"), d.get("url"), d.get("lang"),
                    d.get("duplicate_of"), list(d.get("notes") or []), OutletInfo.from_dict(info) if info else None)
+
+
+def speaker_id(key: str) -> str:
+    """The id of a speaker across a story and the store: "sp:" + their cross-article key as a slug."""
+    return "sp:" + re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")
 
 
 @dataclass(slots=True)

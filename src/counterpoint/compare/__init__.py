@@ -17,7 +17,7 @@ from dataclasses import replace
 from counterpoint.compare.align import Encoder, align
 from counterpoint.compare.findings import Context, find_findings
 from counterpoint.compare.framing import StanceFn, framing_findings, outlet_framing, stance_findings
-from counterpoint.compare.units import Unit, article_units
+from counterpoint.compare.units import Unit, article_units, speaker_key
 from counterpoint.model import (
     Article,
     CanonicalSpeaker,
@@ -31,6 +31,7 @@ from counterpoint.model import (
     OutletStatus,
     Speaker,
     Statement,
+    speaker_id,
 )
 
 # Alignment is quadratic in units; past this many a story is compared on each article's first units.
@@ -74,8 +75,6 @@ def compare_story(
         story_notes.append(f"{len(unanalysed)} article(s) have no analysis (not English, or not analysed yet).")
 
     statements, statement_ids, speakers, speaker_ids = _statements_and_speakers(articles, outlet_of)
-    speaker_by_key = {sp.id: sp for sp in speakers}
-    speaker_by_key = {key: speaker_by_key[_speaker_id(key)] for key in _speaker_keys(articles)}
     # A wire copy adds no independent report: its original stands for it in the alignment.
     originals = [a for a in articles if a.id not in duplicates]
     if len(originals) < len(articles):
@@ -90,7 +89,8 @@ def compare_story(
     outlet_list = list(dict.fromkeys(a.outlet for a in compared))
     describe = {o: _describe(o, info.get(o.lower())) for o in outlet_list}
     independent = {a.id: a.duplicate_of is None for a in compared}
-    labels = {key: _label(sp) for key, sp in speaker_by_key.items()}
+    by_id = {sp.id: sp for sp in speakers}
+    labels = {key: _label(by_id[speaker_id(key)]) for key in _keys(articles)}
     copies = {outlet_of[d]: outlet_of[o] for d, o in duplicates.items() if d in outlet_of and o in outlet_of}
     ctx = Context(units, alignment, outlet_list, independent, statement_ids, speaker_ids, describe, labels,
                   _families(units, originals), copies,
@@ -103,12 +103,9 @@ def compare_story(
     names = {s.id: s.name for s in speakers}
     findings = find_findings(ctx) + framing_findings(ctx, framing, names)
     if stance is not None:
-        disputed = [f for f in findings if f.type == "disputed"]
-        for n, f in enumerate(disputed):  # stance needs an id to find its claim
-            f.id = f"d{n}"
-        claim_of = {f.id: _claim_words(f) for f in disputed}
-        findings += stance_findings(disputed, {a.id: a.text for a in articles}, outlet_of, claim_of, stance)
-    findings = _number(findings, alignment.groups, units, claims)
+        disputed = [(f, _claim_words(f)) for f in findings if f.type == "disputed"]
+        findings += stance_findings(disputed, {a.id: a.text for a in articles}, outlet_of, stance)
+    findings = _number(findings, claims)
     _mark_disputed(claims, findings, statements)
     return Comparison(story=story, articles=compared, speakers=speakers, statements=statements, claims=claims,
                       findings=findings, framing=framing, notes=story_notes)
@@ -143,34 +140,33 @@ def _statements_and_speakers(
     statements: list[ComparedStatement] = []
     statement_ids: dict[int, str] = {}
     speaker_ids: dict[int, str] = {}
-    groups: dict[str, list[tuple[str, Speaker]]] = {}
+    groups: dict[str, list[tuple[str, Speaker, str]]] = {}  # key -> (outlet, speaker, statement id)
     for a in articles:
         for s in a.analysis.statements if a.analysis else []:
             sid = f"{prefixes[a.id]}:{s.id}"
             statement_ids[id(s)] = sid
             if s.speaker is not None:
-                key = s.speaker.key or s.speaker.name.lower()
-                groups.setdefault(key, []).append((outlet_of[a.id], s.speaker))
-                speaker_ids[id(s)] = _speaker_id(key)
+                key = speaker_key(s.speaker)
+                groups.setdefault(key, []).append((outlet_of[a.id], s.speaker, sid))
+                speaker_ids[id(s)] = speaker_id(key)
             parent = f"{prefixes[a.id]}:{s.parent}" if s.parent else None
             statements.append(ComparedStatement(a.id, replace(s, id=sid, parent=parent), speaker_ids.get(id(s))))
     speakers = []
     for key, members in groups.items():
-        names = Counter(sp.name for _, sp in members)
-        roles = Counter(sp.role for _, sp in members if sp.role)
-        kinds = Counter(sp.kind for _, sp in members)
+        names = Counter(sp.name for _, sp, _ in members)
+        roles = Counter(sp.role for _, sp, _ in members if sp.role)
+        kinds = Counter(sp.kind for _, sp, _ in members)
         speakers.append(CanonicalSpeaker(
-            id=_speaker_id(key), name=max(names, key=lambda n: (names[n], len(n))),
+            id=speaker_id(key), name=max(names, key=lambda n: (names[n], len(n))),
             role=roles.most_common(1)[0][0] if roles else None, kind=kinds.most_common(1)[0][0],
-            outlets=dict(Counter(o for o, _ in members)),
-            statements=[cs.id for cs in statements if cs.speaker_id == _speaker_id(key)],
+            outlets=dict(Counter(o for o, _, _ in members)), statements=[sid for _, _, sid in members],
         ))
     speakers.sort(key=lambda s: (-len(s.statements), s.name))
     return statements, statement_ids, speakers, speaker_ids
 
 
-def _speaker_keys(articles: Sequence[Article]) -> set[str]:
-    return {s.speaker.key or s.speaker.name.lower() for a in articles
+def _keys(articles: Sequence[Article]) -> set[str]:
+    return {speaker_key(s.speaker) for a in articles
             for s in (a.analysis.statements if a.analysis else []) if s.speaker is not None}
 
 
@@ -194,10 +190,6 @@ def _families(units: Sequence[Unit], articles: Sequence[Article]) -> dict[int, s
                 family.setdefault(i, set()).add(j)
                 family.setdefault(j, set()).add(i)
     return family
-
-
-def _speaker_id(key: str) -> str:
-    return "sp:" + re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")
 
 
 def _prefixes(ids: Sequence[str]) -> dict[str, str]:
@@ -226,12 +218,11 @@ def _claims(ctx: Context) -> list[Claim]:
         for i in g:
             u = ctx.units[i]
             s = u.statement
-            denier = u.denial_of or (s if u.status == "denied" else None)
             mentions.append(Mention(
                 article=u.article, outlet=u.outlet, status=u.status, text=u.shown, evidence=u.evidence,
                 statement=ctx.statement_ids.get(id(s)) if s is not None else None,
                 speaker_id=ctx.speaker_ids.get(id(s)) if s is not None else None, via=u.via,
-                denied_by=_denier_id(denier),
+                denied_by=_denier_id(u.denial_of),
             ))
         status: dict[str, OutletStatus] = {o: "absent" for o in ctx.outlets}
         for m in mentions:
@@ -268,12 +259,10 @@ def _claim_words(f: Finding) -> str:
 
 
 def _denier_id(s: Statement | None) -> str | None:
-    if s is None or s.speaker is None:
-        return None
-    return _speaker_id(s.speaker.key or s.speaker.name.lower())
+    return speaker_id(speaker_key(s.speaker)) if s is not None and s.speaker is not None else None
 
 
-def _number(findings: list[Finding], groups: list[list[int]], units: list[Unit], claims: list[Claim]) -> list[Finding]:
+def _number(findings: list[Finding], claims: list[Claim]) -> list[Finding]:
     """Stable order (disputed first, then by confidence) and ids; each finding names its claims."""
     claim_of_statement = {m.statement: c.id for c in claims for m in c.mentions if m.statement}
     claim_of_span = {(m.article, e.span.start): c.id for c in claims for m in c.mentions for e in m.evidence}

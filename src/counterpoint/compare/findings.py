@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from counterpoint.compare.align import LINK, Alignment
-from counterpoint.compare.units import Unit
+from counterpoint.compare.units import Unit, speaker_key
 from counterpoint.model import Entity, Evidence, Finding, Span, Speaker, Statement
 
 MIN_OMITTED_WORDS = 5
@@ -72,9 +72,8 @@ def _disputed(ctx: Context) -> tuple[list[Finding], set[tuple[int, ...]]]:
     # denial statement (by object id) -> the groups it disputes
     targets: dict[int, set[int]] = {}
     for gi, g in enumerate(groups):
-        deniers = {id(units[i].denial_of or units[i].statement) for i in g if units[i].status == "denied"}
-        keys = {_speaker_key((units[i].denial_of or units[i].statement).speaker)  # type: ignore[union-attr]
-                for i in g if units[i].status == "denied"} - {""}
+        deniers = {id(units[i].denial_of) for i in g if units[i].denial_of is not None}
+        keys = _denier_keys(ctx, g)
         if deniers and _asserting(ctx, g, keys):
             for d in deniers:
                 targets.setdefault(d, set()).add(gi)
@@ -82,7 +81,7 @@ def _disputed(ctx: Context) -> tuple[list[Finding], set[tuple[int, ...]]]:
     for i, u in enumerate(units):
         if u.status != "denied":
             continue
-        den = u.denial_of or u.statement
+        den = u.denial_of
         if den is None or id(den) in targets:
             continue
         near = _sibling_denial(ctx, i, targets)
@@ -91,7 +90,7 @@ def _disputed(ctx: Context) -> tuple[list[Finding], set[tuple[int, ...]]]:
             continue
         best, best_sim = None, DENIAL_TARGET
         for gi, g in enumerate(groups):
-            if gi == group_of[i] or not _asserting(ctx, g, {_speaker_key(den.speaker)} - {""}):
+            if gi == group_of[i] or not _asserting(ctx, g, {speaker_key(den.speaker)} - {""}):
                 continue
             s = ctx.alignment.best_in(i, g)
             if s > best_sim:
@@ -111,7 +110,7 @@ def _disputed(ctx: Context) -> tuple[list[Finding], set[tuple[int, ...]]]:
     findings, used = [], set()
     for gs, dens in merged:
         members = sorted({i for gi in gs for i in groups[gi]} | {
-            i for i, u in enumerate(units) if u.statement is not None and id(u.denial_of or u.statement) in dens
+            i for i, u in enumerate(units) if u.denial_of is not None and id(u.denial_of) in dens
         })
         findings.append(_disputed_finding(ctx, members))
         used.update(tuple(groups[gi]) for gi in gs)
@@ -121,18 +120,34 @@ def _disputed(ctx: Context) -> tuple[list[Finding], set[tuple[int, ...]]]:
 
 def _asserting(ctx: Context, g: Sequence[int], deniers: set[str] = frozenset()) -> bool:  # type: ignore[assignment]
     """Whether someone other than the deniers puts the claim forward (a speaker, or the outlet itself)."""
-    return any(ctx.units[i].status != "denied" and _speaker_key(_speaker(ctx.units[i])) not in deniers for i in g)
+    return any(ctx.units[i].status != "denied" and speaker_key(_speaker(ctx.units[i])) not in deniers for i in g)
+
+
+def _denier_keys(ctx: Context, members: Sequence[int]) -> set[str]:
+    """Who denies, among these units: the speaker keys of the denials they sit in."""
+    return {speaker_key(ctx.units[i].denial_of.speaker) for i in members  # type: ignore[union-attr]
+            if ctx.units[i].denial_of is not None} - {""}
+
+
+def _denier_names(ctx: Context, members: Sequence[int]) -> set[str]:
+    return {_origin_key(_speaker_label(ctx.units[i].denial_of.speaker)) for i in members  # type: ignore[union-attr]
+            if ctx.units[i].denial_of is not None and ctx.units[i].denial_of.speaker is not None}
+
+
+def _denier_speaks(u: Unit, keys: set[str], names: set[str]) -> bool:
+    """What a denier is made to say ("Peskov denied reports, claiming that ...") is not the claim's source."""
+    return speaker_key(_speaker(u)) in keys or any(_origin_key(v) in names for v in u.via)
 
 
 def _sibling_denial(ctx: Context, i: int, targets: dict[int, set[int]]) -> int | None:
     """The same speaker's targeted denial in the same article, if there is one."""
     u = ctx.units[i]
-    key = _speaker_key((u.denial_of or u.statement).speaker)  # type: ignore[union-attr]
+    key = speaker_key(u.denial_of.speaker)  # type: ignore[union-attr]
     for j, v in enumerate(ctx.units):
         if j == i or v.article != u.article or v.status != "denied":
             continue
-        den = v.denial_of or v.statement
-        if den is not None and id(den) in targets and key and _speaker_key(den.speaker) == key:
+        den = v.denial_of
+        if den is not None and id(den) in targets and key and speaker_key(den.speaker) == key:
             return id(den)
     return None
 
@@ -141,18 +156,15 @@ def _disputed_finding(ctx: Context, members: list[int]) -> Finding:
     units = ctx.units
     asserted = [i for i in members if units[i].status != "denied"]
     denied = [i for i in members if units[i].status == "denied"]
-    denials = {id(units[i].denial_of or units[i].statement): units[i].denial_of or units[i].statement for i in denied}
-    deniers = list({_speaker_key(s.speaker): s.speaker for s in denials.values() if s.speaker}.values())
-    denier_keys = {_speaker_key(s) for s in deniers}
-    # What the denier is made to say ("Peskov denied reports, claiming that ...") is not the claim's source.
-    denier_names = {_origin_key(_speaker_label(s)) for s in deniers}
-    others = [i for i in asserted if _speaker_key(_speaker(units[i])) not in denier_keys
-              and not any(_origin_key(v) in denier_names for v in units[i].via)]
+    denials = {id(units[i].denial_of): units[i].denial_of for i in denied}
+    deniers = list({speaker_key(s.speaker): s.speaker for s in denials.values() if s and s.speaker}.values())
+    denier_keys, denier_names = _denier_keys(ctx, members), _denier_names(ctx, members)
+    others = [i for i in asserted if not _denier_speaks(units[i], denier_keys, denier_names)]
     claim = _representative(ctx, others or asserted)
     chain = _chain(ctx, others)
     outlets_asserting = _outlets(ctx, asserted)
     outlets_denying = _outlets(ctx, denied)
-    who_denies = ", ".join(ctx.speaker_label.get(_speaker_key(s), _speaker_label(s)) for s in deniers)
+    who_denies = ", ".join(ctx.speaker_label.get(speaker_key(s), _speaker_label(s)) for s in deniers)
     who_denies = who_denies or "another party"
     summary = (
         f"{units[claim].shown}"
@@ -162,7 +174,7 @@ def _disputed_finding(ctx: Context, members: list[int]) -> Finding:
     )
     evidence = _evidence(ctx, members)
     for den in denials.values():
-        art = next(units[i].article for i in denied if (units[i].denial_of or units[i].statement) is den)
+        art = next(units[i].article for i in denied if units[i].denial_of is den)
         evidence += [Evidence(art, sp, "cue") for sp in den.cue]
         evidence += [Evidence(art, sp, "source") for sp in den.source or []]
     return Finding(
@@ -200,6 +212,7 @@ _VALUE_KINDS = {
 _COUNTED = {"amount", "percentage", "number"}
 # Kinds that name when, not how many: two dates in look-alike sentences are often two events.
 _STRICT = {"date", "year", "place"}
+_PLACE_LABELS = {"GPE", "LOC", "FAC"}
 _NEXT_WORD = re.compile(r"\W*([A-Za-z][\w-]*)")
 _PREV_WORD = re.compile(r"([A-Za-z][\w-]*)\W*$")
 
@@ -232,9 +245,6 @@ def _values(ctx: Context, u: Unit) -> dict[str, dict[str, Span]]:
     return out
 
 
-_PLACE_LABELS = {"GPE", "LOC", "FAC"}
-
-
 def _contradicted(ctx: Context, g: Sequence[int]) -> list[Finding]:
     """The same claim with a different number, amount, date or place in another outlet.
 
@@ -244,11 +254,12 @@ def _contradicted(ctx: Context, g: Sequence[int]) -> list[Finding]:
     units, sim = ctx.units, ctx.alignment.similarity
     out = []
     seen: set[tuple[str, str, str]] = set()
-    for a in g:
-        for b in g:
+    values = {i: _values(ctx, units[i]) for i in g} if len(_outlets(ctx, g)) > 1 else {}
+    for a in values:
+        for b in values:
             if units[a].outlet >= units[b].outlet or sim[a, b] < LINK + 0.05:
                 continue
-            va, vb = _values(ctx, units[a]), _values(ctx, units[b])
+            va, vb = values[a], values[b]
             for kind in va.keys() & vb.keys():
                 if va[kind].keys() & vb[kind].keys() or len(va[kind]) != 1 or len(vb[kind]) != 1:
                     continue
@@ -272,17 +283,13 @@ def _single_sourced(ctx: Context, g: Sequence[int]) -> Finding | None:
     reported = [i for i in g if units[i].statement is not None and units[i].status != "denied"]
     if not reported:
         return None
-    deniers = {_speaker_key(u.denial_of.speaker) for u in (units[i] for i in g) if u.denial_of is not None}
-    deniers |= {_speaker_key(_speaker(units[i])) for i in g if units[i].status == "denied"}
+    denier_keys, denier_names = _denier_keys(ctx, g), _denier_names(ctx, g)
     origins: dict[str, str] = {}
     anonymous = False
-    denier_names = {_origin_key(_speaker_label(u.denial_of.speaker)) for u in (units[i] for i in g)
-                    if u.denial_of is not None and u.denial_of.speaker is not None}
     for i in reported:
         s = units[i].statement
         assert s is not None
-        # What a denier is made to say ("Peskov denied reports claiming that ...") is not a source of the claim.
-        if _speaker_key(s.speaker) in deniers or any(_origin_key(v.name) in denier_names for v in s.via):
+        if _denier_speaks(units[i], denier_keys, denier_names):
             continue
         first = s.via[0].name if s.via else _speaker_label(s.speaker) if s.speaker else None
         if first is None:
@@ -367,10 +374,6 @@ def _omitted(ctx: Context) -> list[Finding]:
 
 def _speaker(u: Unit) -> Speaker | None:
     return u.statement.speaker if u.statement else None
-
-
-def _speaker_key(s: Speaker | None) -> str:
-    return (s.key or s.name.lower()) if s else ""
 
 
 def _speaker_label(s: Speaker | None) -> str:

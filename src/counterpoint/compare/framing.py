@@ -62,11 +62,16 @@ def hedge_words(article: Article, s: Statement) -> list[Evidence]:
     sent = next((x for x in sentences if x.start <= cue.start < x.end), None)
     lo = sent.start if sent else max(0, cue.start - 200)
     hi = max(cue.end, *(c.end for c in s.cue))
+    return _hedges_in(article.id, Span.of(article.text, lo, hi), exclude=s.content)
+
+
+def _hedges_in(article: str, window: Span, exclude: Sequence[Span] = ()) -> list[Evidence]:
+    """Each hedging word in `window` (a span of the article), outside the `exclude` spans."""
     out = []
-    for m in _HEDGE.finditer(article.text, lo, hi):
-        if any(c.start <= m.start() < c.end for c in s.content):
-            continue
-        out.append(Evidence(article.id, Span.of(article.text, m.start(), m.end()), "cue"))
+    for m in _HEDGE.finditer(window.text):
+        start = window.start + m.start()
+        if not any(c.start <= start < c.end for c in exclude):
+            out.append(Evidence(article, Span(start, start + len(m.group()), m.group()), "cue"))
     return out
 
 
@@ -121,20 +126,19 @@ def _wording(ctx: Context, u: Unit) -> list[Evidence]:
     assert s is not None
     out = [e for e in u.evidence if e.role == "cue" and s.cue_connotation == "loaded"]
     if s.hedged and u.sentence is not None:
-        for m in _HEDGE.finditer(u.sentence.text):
-            start = u.sentence.start + m.start()
-            out.append(Evidence(u.article, Span(start, start + len(m.group()), m.group()), "cue"))
+        out += _hedges_in(u.article, u.sentence)
     return out
 
 
-def _group_at(ctx: Context, e: Evidence) -> int:
+def _group_at(ctx: Context, e: Evidence) -> object:
+    """The claim a lead sentence makes (its group), or the sentence itself when it makes none we aligned."""
     for gi, g in enumerate(ctx.alignment.groups):
         for i in g:
             u = ctx.units[i]
             if u.article == e.article and any(x.span.start < e.span.end and e.span.start < x.span.end
                                                for x in u.evidence):
                 return gi
-    return -1 - hash(e)
+    return e
 
 
 def _anonymous(s: Statement) -> bool:
@@ -150,14 +154,11 @@ def _clip(text: str, n: int = 140) -> str:
     return text if len(text) <= n else text[: n - 1].rstrip() + "…"
 
 
-__all__ = ["framing_findings", "hedge_words", "outlet_framing", "stance_findings"]
-
-
 StanceFn = Callable[[Sequence[tuple[str, str]]], Sequence[Any]]
 
 
-def stance_findings(disputed: Sequence[Finding], texts: dict[str, str], outlet_of: dict[str, str],
-                    claim_of: dict[str, str], classify: StanceFn) -> list[Finding]:
+def stance_findings(disputed: Sequence[tuple[Finding, str]], texts: dict[str, str], outlet_of: dict[str, str],
+                    classify: StanceFn) -> list[Finding]:
     """How each outlet's article leans on a disputed claim, by the stance model (FNC-1 trained).
 
     The model reads the whole article against the claim, so it sees what the claim-level
@@ -166,8 +167,7 @@ def stance_findings(disputed: Sequence[Finding], texts: dict[str, str], outlet_o
     findings carry the model's own probability as their confidence.
     """
     out = []
-    for f in disputed:
-        claim = claim_of.get(f.id)
+    for f, claim in disputed:
         articles = list(dict.fromkeys(e.article for e in f.evidence if e.article in texts))
         if not claim or len(articles) < 2:
             continue
@@ -184,3 +184,6 @@ def stance_findings(disputed: Sequence[Finding], texts: dict[str, str], outlet_o
             list(dict.fromkeys(outlet_of[a] for a in articles)), list(f.evidence), claims=list(f.claims),
         ))
     return out
+
+
+__all__ = ["framing_findings", "hedge_words", "outlet_framing", "stance_findings"]

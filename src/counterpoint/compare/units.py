@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from counterpoint.model import Article, Evidence, MentionStatus, Span, Statement
+from counterpoint.model import Article, Evidence, MentionStatus, Span, Speaker, Statement
 
 # A sentence mostly covered by statements adds nothing the statements do not already say.
 COVERED = 0.6
@@ -41,7 +41,7 @@ class Unit:
     evidence: list[Evidence]
     status: MentionStatus = "asserted"
     statement: Statement | None = None
-    denial_of: Statement | None = None  # the denial this unit is the content of
+    denial_of: Statement | None = None  # the denial this unit sits in: itself, or the one it is nested in
     via: list[str] = field(default_factory=list)
     sentence: Span | None = None  # the sentence (line-trimmed) the unit sits in, for context
 
@@ -72,7 +72,7 @@ def statement_units(article: Article, outlet: str) -> list[Unit]:
         units.append(Unit(
             article=article.id, outlet=outlet, order=min(sp.start for sp in s.content), text=f"{who} {cue} {content}",
             shown=shown, evidence=evidence, status=status, statement=s,
-            denial_of=denial if denial is not s else None, via=[v.name for v in s.via],
+            denial_of=denial, via=[v.name for v in s.via],
             sentence=sentence,
         ))
     return units
@@ -94,6 +94,11 @@ def sentence_units(article: Article, outlet: str) -> list[Unit]:
             units.append(Unit(article.id, outlet, piece.start, piece.text, piece.text,
                               [Evidence(article.id, piece, "sentence")], sentence=piece))
     return units
+
+
+def speaker_key(s: Speaker | None) -> str:
+    """The same for the same speaker across articles ("" for none): their key, or their name."""
+    return (s.key or s.name.lower()) if s else ""
 
 
 def article_units(article: Article, outlet: str) -> list[Unit]:

@@ -17,6 +17,7 @@ from typing import Literal
 
 from counterpoint import __version__
 from counterpoint.model import Analysis, Article, Comparison, Document, Removal, Span
+from counterpoint.model import speaker_id as make_speaker_id
 from counterpoint.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 Outcome = Literal["added", "new_version", "unchanged"]
@@ -291,11 +292,8 @@ class Store:
 
     def speaker_key(self, speaker_id: str) -> str | None:
         """The cross-article key behind a canonical speaker id ("sp:" + the key as a slug), if any."""
-        import re
-
-        slug = speaker_id.removeprefix("sp:")
         for (key,) in self.db.execute("SELECT DISTINCT speaker_key FROM statements WHERE speaker_key IS NOT NULL"):
-            if re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-") == slug:
+            if make_speaker_id(key) == speaker_id:
                 return key
         return None
 

@@ -31,7 +31,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from counterpoint import __version__
-from counterpoint.model import Comparison, FindingType
+from counterpoint.model import Comparison, FindingType, speaker_id
 from counterpoint.report.html import FINDING_LABELS, FINDING_ORDER, article_view, environment, safe_url, story_view
 from counterpoint.store import Store
 from counterpoint.web.jobs import Job, Jobs
@@ -59,11 +59,6 @@ JobId = Annotated[str, PathParam(pattern=JOB_ID)]
 DateQ = Annotated[str | None, Query(pattern=r"^(\d{4}(-\d{2}(-\d{2})?)?)?$", description="YYYY, YYYY-MM or YYYY-MM-DD")]
 TextQ = Annotated[str | None, Query(max_length=200)]
 TypeQ = Annotated[FindingType | None, Query()]
-
-
-def speaker_id(key: str) -> str:
-    """The canonical speaker id of a speaker key, as the compare stage makes it."""
-    return "sp:" + re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")
 
 
 def default_runner(db_path: Path) -> Callable[..., None]:
