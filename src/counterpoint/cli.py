@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import sys
@@ -116,12 +117,7 @@ def ingest(sources, db, workers, url_lists, outlet, allow_private, ignore_robots
     with _open_store(db) as store:
         report = _guard(lambda: ingest_sources(store, sources, options, url_lists, workers, analyse=not no_analyse,
                                                progress=_progress))
-    click.echo(
-        f"{report.added} added, {report.new_version} new versions, {report.unchanged} already stored,"
-        f" {len(report.errors)} failed; {report.analysed} analysed  ->  {db}", err=True,
-    )
-    for err in report.not_analysed:
-        click.echo(f"  not analysed: {err}", err=True)
+    _ingest_summary(report, db)
     _report_errors(report.errors)
 
 
@@ -175,8 +171,7 @@ def compare(sources, db, workers, url_lists, outlet, allow_private, ignore_robot
     with _open_store(db, must_exist=not (sources or url_lists)) as store:
         if sources or url_lists:
             report = _guard(lambda: ingest_sources(store, sources, options, url_lists, workers, progress=_progress))
-            click.echo(f"{report.added} added, {report.new_version} new versions, {report.unchanged} already stored,"
-                       f" {len(report.errors)} failed  ->  {db}", err=True)
+            _ingest_summary(report, db)
             ids = report.article_ids
             if not ids:
                 _report_errors(report.errors)
@@ -186,8 +181,6 @@ def compare(sources, db, workers, url_lists, outlet, allow_private, ignore_robot
         comparisons = _guard(lambda: compare_stored(store, ids, outlets, progress=_progress))
     _write_comparisons(comparisons, json_path, html_path, csv_dir, no_color)
     if report is not None:
-        for err in report.not_analysed:
-            click.echo(f"  not analysed: {err}", err=True)
         _report_errors(report.errors)
 
 
@@ -229,7 +222,7 @@ def extract(sources, manifest, workers, url_lists, outlet, allow_private, ignore
     if not sources and not url_lists:
         raise click.UsageError("give files, folders, URLs or '-', or --manifest FILE")
     errors: list[InputError] = []
-    items = _chain(read_sources(sources, options), *(read_url_list(u, options) for u in url_lists))
+    items = itertools.chain(read_sources(sources, options), *(read_url_list(u, options) for u in url_lists))
     for result in extract_many(_collect_errors(items, errors), workers):
         if result.error:
             errors.append(result.error)
@@ -469,6 +462,15 @@ def _open_store(db: str, must_exist: bool = False):
         _fail(str(exc))
 
 
+def _ingest_summary(report, db: str) -> None:
+    click.echo(
+        f"{report.added} added, {report.new_version} new versions, {report.unchanged} already stored,"
+        f" {len(report.errors)} failed; {report.analysed} analysed  ->  {db}", err=True,
+    )
+    for err in report.not_analysed:
+        click.echo(f"  not analysed: {err}", err=True)
+
+
 def _guard(run: Callable[[], T]) -> T:
     """Run a step; a missing model becomes a one-line error, not a traceback."""
     from counterpoint.models import ModelMissing
@@ -544,19 +546,12 @@ def _manifest_entries(fh) -> Iterator[dict]:
             yield entry
 
 
-def _collect_errors(items: Iterable[Document | InputError], errors: list[InputError], store=None) -> Iterator[Document]:
+def _collect_errors(items: Iterable[Document | InputError], errors: list[InputError]) -> Iterator[Document]:
     for item in items:
         if isinstance(item, InputError):
             errors.append(item)
-            if store is not None:
-                store.log_error(item.source, item.problem)
         else:
             yield item
-
-
-def _chain(*iterables: Iterable[T]) -> Iterator[T]:
-    for it in iterables:
-        yield from it
 
 
 def _progress(items: Iterable[T], label: str) -> Iterator[T]:

@@ -9,6 +9,7 @@ at most the document or story in hand.
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -47,7 +48,7 @@ def ingest_sources(
     """Read, extract and store documents; the same bytes twice are stored once."""
     options = options or IngestOptions()
     report = IngestReport()
-    items = _chain(read_sources(sources, options), *(read_url_list(u, options) for u in url_lists))
+    items = itertools.chain(read_sources(sources, options), *(read_url_list(u, options) for u in url_lists))
 
     def fresh(docs: Iterable[Document | InputError]) -> Iterator[Document]:
         for doc in docs:
@@ -178,8 +179,3 @@ def read_outlets(path: str) -> dict[str, OutletInfo]:
             out[clean["outlet"]] = OutletInfo(clean["outlet"], clean.get("country"), clean.get("ownership"),
                                               clean.get("notes"))
     return out
-
-
-def _chain(*iterables: Iterable[T]) -> Iterator[T]:
-    for it in iterables:
-        yield from it
