@@ -116,7 +116,8 @@ def compare_stored(
     from counterpoint.stories import StoryGrouper, StoryInput
 
     wanted = set(article_ids) if article_ids is not None else None
-    articles = [a for a in store.articles() if wanted is None or a.id in wanted]
+    # Named articles are read one by one: loading every stored analysis to keep a few would not scale.
+    articles = list(store.articles()) if wanted is None else [a for a in map(store.article, wanted) if a]
     articles.sort(key=lambda a: (a.published or "", a.id))
     grouper = StoryGrouper()
     members: dict[str, list[Article]] = {}
