@@ -11,15 +11,13 @@ import pytest
 
 spacy = pytest.importorskip("spacy")
 
-from counterpoint.analyse.attribution import (  # noqa: E402
-    Attribution,
-    candidate_frames,
+from counterpoint.analyse.attribution import Attribution, find_attributions, to_record  # noqa: E402
+from counterpoint.analyse.boundaries import (  # noqa: E402
     content_extend_options,
     cue_extension_options,
     cut_content_after_cue,
-    find_attributions,
-    to_record,
 )
+from counterpoint.analyse.frames import candidate_frames  # noqa: E402
 from counterpoint.models import ModelMissing, spacy_pipeline  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]

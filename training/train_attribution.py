@@ -32,21 +32,18 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from counterpoint.analyse.attribution import (  # noqa: E402
-    Model,
-    _lin,
-    _score,
-    assemble,
+from counterpoint.analyse.attribution import Model, assemble, score_frame, to_record  # noqa: E402
+from counterpoint.analyse.boundaries import (  # noqa: E402
     best_frame_per_verb,
-    candidate_frames,
     chain_options,
     content_cut_options,
     content_extend_options,
     cue_extension_options,
+    logit,
     source_cut_options,
     source_presence_features,
-    to_record,
 )
+from counterpoint.analyse.frames import candidate_frames  # noqa: E402
 from counterpoint.models import spacy_pipeline  # noqa: E402
 
 OUT = ROOT / "src" / "counterpoint" / "models" / "attribution" / "frames.json"
@@ -255,7 +252,7 @@ def main() -> int:
         inv = {i: x for x, i in voc.index.items()}
         out = {inv[i]: round(float(w[i]), 4) for i in range(len(w)) if abs(w[i]) > 1e-3}
         out["_bias"] = round(float(b), 4)
-        acc = np.mean([(_lin(out, x) > 0) == bool(lab) for x, lab in rows]) if rows else 0.0
+        acc = np.mean([(logit(out, x) > 0) == bool(lab) for x, lab in rows]) if rows else 0.0
         pos = yy.mean() if rows else 0.0
         print(f"  boundary model: {len(rows)} decisions, {pos:.2f} positive, train accuracy {acc:.3f}")
         return out
@@ -324,7 +321,7 @@ def main() -> int:
         fold_models.append(m)
         for i, e in enumerate(examples):
             if fold_of[e[0]] == k:
-                oof[i] = _score(m, e[2])
+                oof[i] = score_frame(m, e[2])
         print(f"fold {k} done ({time.time() - t0:.0f}s)", flush=True)
     y = np.array([e[3] for e in examples])
     best = (0.0, 0.5)
