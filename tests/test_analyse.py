@@ -58,6 +58,15 @@ def test_denial_confirmation_and_loaded_cues():
     assert (plain.cue_connotation, plain.hedged, plain.denial, plain.confirmation) == ("neutral", False, False, False)
 
 
+def test_a_negated_denial_or_confirmation_is_neither():
+    a = analyse_text("Gupta did not deny that he had been offered the job. "
+                     "The ministry never confirmed that talks took place. "
+                     "The spokesman did not say that the report was false.")
+    for fragment in ("he had been offered the job", "talks took place", "the report was false"):
+        s = by_content(a, fragment)
+        assert not s.denial and not s.confirmation, fragment
+
+
 def test_role_variants_share_a_key():
     assert role_key("Kremlin spokesman") == role_key("Kremlin spokesperson") == "kremlin spokesperson"
 

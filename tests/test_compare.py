@@ -264,3 +264,37 @@ def test_contradicted_details_point_at_the_differing_values():
     assert not [f for f in contradicted if "Tuesday" in f.summary.split(" — ")[0]], "the same day is no conflict"
     only = {f.outlets[0]: f.summary for f in c.findings if f.type == "omitted"}
     assert "Rescue teams" in only["Wire One"] and "promised aid" in only["Daily Two"]
+
+
+def test_a_place_spelled_two_ways_or_named_on_both_sides_is_no_contradiction():
+    from counterpoint.analyse import analyse
+    from counterpoint.compare import compare_story
+    from counterpoint.model import Article
+
+    def pair(one: str, two: str) -> list[str]:
+        arts = [analyse(Article(id="a" * 64, text=one, outlet="Wire One", lang="en")),
+                analyse(Article(id="b" * 64, text=two, outlet="Daily Two", lang="en"))]
+        found = [f for f in compare_story(arts).findings if f.type == "contradicted" and "place" in f.summary]
+        return sorted({e.span.text for f in found for e in f.evidence if e.span.text in places})
+
+    places = {"Lyon", "Marseille", "U.S.", "US", "United States"}
+
+    fire = "A fire destroyed a historic theatre in {} on Sunday night, officials said, and no one was hurt."
+    assert pair(fire.format("Lyon"), fire.format("Marseille")) == ["Lyon", "Marseille"]
+    visit = "The Indian prime minister will travel to the {} next week to meet the president at the White House."
+    assert pair(visit.format("U.S."), visit.format("US")) == []
+    assert pair(visit.format("U.S."), visit.format("United States")) == []
+
+
+def test_records_of_one_json_lines_file_are_not_one_outlet():
+    """A JSON-lines file is a collection: without an outlet or a URL, each record stands for itself."""
+    from counterpoint.analyse import analyse
+    from counterpoint.compare import compare_story
+    from counterpoint.model import Article
+
+    text = "The city council voted on Monday to close the bridge for repairs, the mayor said."
+    arts = [analyse(Article(id=c * 64, text=text, lang="en", source=f"/data/feed.jsonl#{src}"))
+            for c, src in (("a", "wire-17"), ("b", "daily-4"))]
+    arts.append(analyse(Article(id="c" * 64, text=text, lang="en", source="stdin:3")))
+    arts.append(analyse(Article(id="d" * 64, text=text, lang="en", source="/data/sputnik.txt")))
+    assert compare_story(arts).outlets == ["wire-17", "daily-4", "stdin:3", "sputnik"]

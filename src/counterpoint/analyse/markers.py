@@ -66,10 +66,14 @@ def markers(doc: Doc, cue: list[Span], content: list[Span], parent_hedged: bool 
         lead = doc[start : first.start].text
         hedged = bool(HEDGE_PHRASES.search(lead)) or bool(HEDGE_PHRASES.search(first.text))
     content_text = " ".join(span.text for span in content)
-    denial = bool(cue_lemmas & DENIAL_CUES) or bool(DENIAL_CONTENT.search(content_text.strip("\"'“”‘’ ")))
+    # "did not deny", "never confirmed", "Gupta, not denying the story": the opposite of the marker
+    negated = any(t.dep_ == "neg" for span in cue for tok in span for t in (tok, *tok.children))
+    denial = not negated and (
+        bool(cue_lemmas & DENIAL_CUES) or bool(DENIAL_CONTENT.search(content_text.strip("\"'“”‘’ ")))
+    )
     return Markers(
         hedged=hedged,
         denial=denial,
-        confirmation=bool(cue_lemmas & CONFIRMATION_CUES),
+        confirmation=not negated and bool(cue_lemmas & CONFIRMATION_CUES),
         cue_connotation="loaded" if cue_lemmas & (LOADED_CUES | HEDGE_WORDS) else "neutral",
     )

@@ -112,7 +112,7 @@ def compare_story(
 
 
 def _outlet_names(articles: Sequence[Article]) -> dict[str, str]:
-    """The outlet of each article; without one, the web site or the file name stands in."""
+    """The outlet of each article; without one, the web site, the file name or the JSON-lines record stands in."""
     out = {}
     for n, a in enumerate(articles, 1):
         name = a.outlet
@@ -120,7 +120,11 @@ def _outlet_names(articles: Sequence[Article]) -> dict[str, str]:
             m = re.match(r"https?://(?:www\.)?([^/:]+)", a.url)
             name = m.group(1) if m else None
         if not name and a.source:
-            name = re.split(r"[\\/]", a.source)[-1].split(".")[0] or None
+            # one record of a JSON-lines file ("feed.jsonl#a17" -> "a17", "stdin:3"): the file is a
+            # collection, not an outlet, so the record stands for itself
+            record = re.search(r"#(.+)$|\.jsonl:\d+$|^stdin:\d+$", a.source)
+            last = re.split(r"[\\/]", a.source)[-1]
+            name = (record.group(1) or last) if record else (last.split(".")[0] or None)
         out[a.id] = name or f"article {n}"
     return out
 

@@ -213,6 +213,12 @@ _COUNTED = {"amount", "percentage", "number"}
 # Kinds that name when, not how many: two dates in look-alike sentences are often two events.
 _STRICT = {"date", "year", "place"}
 _PLACE_LABELS = {"GPE", "LOC", "FAC"}
+# One place, several spellings: "US" and "U.S." never contradict each other.
+_PLACE_ALIASES = {
+    "us": "us", "usa": "us", "unitedstates": "us", "unitedstatesofamerica": "us", "america": "us",
+    "uk": "uk", "britain": "uk", "greatbritain": "uk", "unitedkingdom": "uk",
+    "uae": "uae", "unitedarabemirates": "uae", "ussr": "ussr", "sovietunion": "ussr",
+}  # fmt: skip
 _NEXT_WORD = re.compile(r"\W*([A-Za-z][\w-]*)")
 _PREV_WORD = re.compile(r"([A-Za-z][\w-]*)\W*$")
 
@@ -241,8 +247,23 @@ def _values(ctx: Context, u: Unit) -> dict[str, dict[str, Span]]:
                 out.setdefault(slot, {}).setdefault(key, Span(sp.start + m.start(), sp.start + m.end(), m.group()))
     for ent in ctx.entities.get(u.article, ()):
         if ent.label in _PLACE_LABELS and any(sp.start <= ent.span.start and ent.span.end <= sp.end for sp in spans):
-            out.setdefault("place", {}).setdefault(ent.span.text.lower().removeprefix("the "), ent.span)
+            out.setdefault("place", {}).setdefault(_place_key(ent.span.text), ent.span)
     return out
+
+
+def _place_key(name: str) -> str:
+    key = re.sub(r"[^\w]", "", name.lower().removeprefix("the "))
+    return _PLACE_ALIASES.get(key, key)
+
+
+def _mentions(ctx: Context, u: Unit, kind: str, value: str) -> bool:
+    """Does the unit name this value anywhere (then it does not contradict it, whatever else it says)?"""
+    text = " ".join(e.span.text for e in u.evidence if e.role in {"content", "sentence"})
+    if kind == "place":
+        words = re.sub(r"[^\w\s]", "", text.lower()).split()
+        grams = {"".join(words[i : i + n]) for n in range(1, 5) for i in range(len(words) - n + 1)}
+        return value in {_PLACE_ALIASES.get(g, g) for g in grams}
+    return value in " ".join(text.lower().replace(",", "").split())
 
 
 def _contradicted(ctx: Context, g: Sequence[int]) -> list[Finding]:
@@ -265,6 +286,9 @@ def _contradicted(ctx: Context, g: Sequence[int]) -> list[Finding]:
                     continue
                 (x, xs), (y, ys) = next(iter(va[kind].items())), next(iter(vb[kind].items()))
                 if (kind, x, y) in seen or (kind in _STRICT and sim[a, b] < LINK + 0.15):
+                    continue
+                base = kind.split(":")[0]
+                if _mentions(ctx, units[a], base, y) or _mentions(ctx, units[b], base, x):
                     continue
                 seen.add((kind, x, y))
                 who_a, who_b = units[a].outlet, units[b].outlet
