@@ -67,6 +67,16 @@ def test_a_negated_denial_or_confirmation_is_neither():
         assert not s.denial and not s.confirmation, fragment
 
 
+def test_a_refusal_or_a_bare_no_is_not_a_denial_of_a_claim():
+    a = analyse_text("Insurers will continue to deny coverage to Americans with pre-existing conditions, "
+                     "the senator said. \"No, no, no!\" her husband screamed. "
+                     "The ministry rejected the accusations. Peskov said: \"No, this phrase was not said.\"")
+    assert not by_content(a, "coverage to Americans").denial
+    assert not by_content(a, "No, no, no").denial
+    assert by_content(a, "the accusations").denial
+    assert by_content(a, "this phrase was not said").denial
+
+
 def test_role_variants_share_a_key():
     assert role_key("Kremlin spokesman") == role_key("Kremlin spokesperson") == "kremlin spokesperson"
 

@@ -298,3 +298,18 @@ def test_records_of_one_json_lines_file_are_not_one_outlet():
     arts.append(analyse(Article(id="c" * 64, text=text, lang="en", source="stdin:3")))
     arts.append(analyse(Article(id="d" * 64, text=text, lang="en", source="/data/sputnik.txt")))
     assert compare_story(arts).outlets == ["wire-17", "daily-4", "stdin:3", "sputnik"]
+
+
+def test_a_denial_nested_in_a_statement_does_not_dispute_that_statement():
+    """'X said: "We deny that ..."' is one party speaking; nobody asserts what it denies."""
+    from counterpoint.analyse import analyse
+    from counterpoint.compare import compare_story
+    from counterpoint.model import Article
+
+    one = ('Ohio State spokesman James Zeszutek said: "We deny that we engaged in any improper conduct under '
+           'NCAA bylaws." The university will appeal the ruling, he added.')
+    two = ('The university denied that it had engaged in any improper conduct under NCAA bylaws, '
+           'spokesman James Zeszutek said. Ohio State plans to appeal.')
+    arts = [analyse(Article(id="a" * 64, text=one, outlet="Wire One", lang="en")),
+            analyse(Article(id="b" * 64, text=two, outlet="Daily Two", lang="en"))]
+    assert [f.summary for f in compare_story(arts).findings if f.type == "disputed"] == []

@@ -27,9 +27,20 @@ DENIAL_CUES = {"deny", "refute", "reject", "dismiss", "rebut", "disavow", "contr
 DENIAL_CONTENT = re.compile(
     r"\b(?:not true|untrue|false|fake news|no truth|baseless|groundless|nonsense|fabricat\w+|fiction|"
     r"(?:was|were) not said|never said|did not say|didn't say|never happened|no such (?:thing|phrase|words?)|"
-    r"categorically|does not correspond to reality)\b|^\W*no\b[,.!]",
+    r"categorically|does not correspond to reality)\b"
+    r"|^\W*no\b[,.!]\s.*(?:\bnot\b|\bnever\b|n't\b)",  # "No, this phrase was not said" (not a bare "No, no, no!")
     re.I,
 )
+# "denied the reports", "rejected the accusations": what a denial cue takes when it is not a clause.
+# "continue to deny coverage" or "reject the offer" refuses something, it does not deny a claim.
+CLAIM_NOUNS = {
+    "report", "claim", "allegation", "accusation", "charge", "story", "rumor", "rumour", "statement",
+    "assertion", "suggestion", "notion", "idea", "speculation", "account", "version", "theory", "quote",
+    "remark", "comment", "word", "conclusion", "finding", "assessment", "criticism", "characterization",
+    "characterisation", "interpretation", "reporting", "suspicion", "premise", "narrative", "link", "involvement",
+    "wrongdoing", "responsibility", "knowledge", "existence", "authenticity", "veracity", "truth", "it", "this",
+    "that", "everything", "anything",
+}  # fmt: skip
 CONFIRMATION_CUES = {"confirm", "acknowledge", "admit", "verify", "corroborate", "concede", "affirm", "reaffirm"}
 # Cues that carry the reporter's judgement ("claimed" doubts, "admitted" implies guilt, "insisted" implies
 # resistance), against the neutral "said", "told", "added", "according to".
@@ -69,7 +80,8 @@ def markers(doc: Doc, cue: list[Span], content: list[Span], parent_hedged: bool 
     # "did not deny", "never confirmed", "Gupta, not denying the story": the opposite of the marker
     negated = any(t.dep_ == "neg" for span in cue for tok in span for t in (tok, *tok.children))
     denial = not negated and (
-        bool(cue_lemmas & DENIAL_CUES) or bool(DENIAL_CONTENT.search(content_text.strip("\"'“”‘’ ")))
+        (bool(cue_lemmas & DENIAL_CUES) and _is_claim(content))
+        or bool(DENIAL_CONTENT.search(content_text.strip("\"'“”‘’ ")))
     )
     return Markers(
         hedged=hedged,
@@ -77,3 +89,11 @@ def markers(doc: Doc, cue: list[Span], content: list[Span], parent_hedged: bool 
         confirmation=not negated and bool(cue_lemmas & CONFIRMATION_CUES),
         cue_connotation="loaded" if cue_lemmas & (LOADED_CUES | HEDGE_WORDS) else "neutral",
     )
+
+
+def _is_claim(content: list[Span]) -> bool:
+    """Content a denial cue can deny: a clause ("denied that X", "denied having met him") or a claim noun."""
+    toks = [t for span in content for t in span]
+    if any(t.pos_ in ("VERB", "AUX") for t in toks) or any(t.text in "\"“”" for t in toks):
+        return True
+    return any(t.lemma_.lower() in CLAIM_NOUNS for t in toks if t.pos_ in ("NOUN", "PROPN", "PRON"))

@@ -27,6 +27,13 @@ ANONYMOUS_HEADS = {
     "official", "source", "aide", "insider", "person", "people", "adviser", "advisor", "diplomat", "officer",
     "staffer", "member", "expert", "analyst", "observer", "witness", "resident", "lawmaker", "employee",
 }
+# Institutions that speak as one voice ("police said", "the ministry said"): an organisation on the record,
+# not an anonymous source, though the parser tags "police" as a plural noun.
+INSTITUTION_HEADS = {
+    "police", "army", "navy", "military", "government", "ministry", "department", "agency", "court", "council",
+    "committee", "commission", "company", "administration", "embassy", "parliament", "congress", "senate",
+    "coastguard", "office", "university", "hospital", "club", "team", "party", "bank", "firm", "network",
+}  # fmt: skip
 # Role nouns whose variants name the same job ("spokesman" / "spokesperson").
 ROLE_SYNONYMS = {"spokesman": "spokesperson", "spokeswoman": "spokesperson", "spokesperson": "spokesperson",
                  "sources": "source", "officials": "official"}
@@ -100,6 +107,11 @@ class SpeakerResolver:
             return self._latest(mention.start, kinds={"anonymous", "organisation"})
         if words[0].lower_ in {"i", "you", "it"} and len(words) == 1:
             return None
+        if len(words) == 1 and words[0].tag_ in {"WP", "WDT"} and words[0].head.dep_ == "relcl":
+            # "Christians who reject ...": the relative pronoun stands for the noun its clause modifies
+            noun = words[0].head.head
+            if noun.pos_ in {"NOUN", "PROPN"} and noun.i < words[0].i:
+                return self._resolve(self.doc[noun.left_edge.i : noun.i + 1])
         ents = self.index.ents_in(mention.start, mention.end)
         persons = [e for e in ents if e.label_ == "PERSON"]
         head = mention.root
@@ -121,6 +133,8 @@ class SpeakerResolver:
             return self._group(_strip_the(org.text), "organisation", role=None, heads={normalise(org.text)})
         if head.pos_ == "PROPN":
             return self._named_without_ner(mention)
+        if head_lemma in INSTITUTION_HEADS and not _member_of(mention):
+            return self._group(_strip_the(mention.text), "organisation", role=None, heads={head_lemma})
         anonymous = head_lemma in ANONYMOUS_HEADS or head.tag_ in {"NNS", "NNPS"} or _indefinite(mention)
         if _member_of(mention):  # "one of the officials": a member of a group already named
             nouns = [t.lemma_.lower() for t in mention if t.pos_ in {"NOUN", "PROPN"}]

@@ -22,6 +22,17 @@ MAX_SINGLE_SOURCED = 12
 # threshold, because a paraphrase diluted by context ("... win a possible nuclear arms race, amid
 # deteriorating relations") is still the claim, and a false "left out" misleads more than a missed one.
 CARRIED = LINK - 0.03
+# Cues by which a source vouches for a claim ("said", "according to", "believe", "estimated"); a claim
+# "resting on" a source needs one: "a smaller boat attacked the ship" or "one deciding to practice" is an
+# action the outlet reports, not a source's word.
+_REPORTING_CUE = re.compile(
+    r"\b(?:say|said|says|saying|tell|told|tells|report\w*|according|claim\w*|stat(?:e|ed|es|ing)|add(?:ed|s)?|"
+    r"announc\w*|confirm\w*|note[ds]?|noting|explain\w*|writ\w*|wrote|warn\w*|insist\w*|suggest\w*|"
+    r"believ\w*|suspect\w*|estimat\w*|cit(?:e|ed|es|ing)|quot\w*|alleg\w*|assert\w*|describ\w*|disclos\w*|"
+    r"reveal\w*|acknowledg\w*|admit\w*|testif\w*|tweet\w*|predict\w*|expect\w*|argu\w*|contend\w*|"
+    r"maintain\w*|indicat\w*|conclud\w*|found|find(?:s|ing)?|show(?:s|ed|n)?|learn\w*)\b",
+    re.I,
+)
 DENIAL_TARGET = 0.35  # a denial with no claim in its own group disputes the most similar claim above this
 
 
@@ -74,7 +85,7 @@ def _disputed(ctx: Context) -> tuple[list[Finding], set[tuple[int, ...]]]:
     for gi, g in enumerate(groups):
         deniers = {id(units[i].denial_of) for i in g if units[i].denial_of is not None}
         keys = _denier_keys(ctx, g)
-        if deniers and _asserting(ctx, g, keys):
+        if deniers and _asserting(ctx, g, keys, [i for i in g if units[i].status == "denied"]):
             for d in deniers:
                 targets.setdefault(d, set()).add(gi)
     # A denial whose group holds no assertion: the same speaker's denial nearby, or the most similar claim.
@@ -90,7 +101,7 @@ def _disputed(ctx: Context) -> tuple[list[Finding], set[tuple[int, ...]]]:
             continue
         best, best_sim = None, DENIAL_TARGET
         for gi, g in enumerate(groups):
-            if gi == group_of[i] or not _asserting(ctx, g, {speaker_key(den.speaker)} - {""}):
+            if gi == group_of[i] or not _asserting(ctx, g, {speaker_key(den.speaker)} - {""}, [i]):
                 continue
             s = ctx.alignment.best_in(i, g)
             if s > best_sim:
@@ -118,9 +129,17 @@ def _disputed(ctx: Context) -> tuple[list[Finding], set[tuple[int, ...]]]:
     return findings, used
 
 
-def _asserting(ctx: Context, g: Sequence[int], deniers: set[str] = frozenset()) -> bool:  # type: ignore[assignment]
-    """Whether someone other than the deniers puts the claim forward (a speaker, or the outlet itself)."""
-    return any(ctx.units[i].status != "denied" and speaker_key(_speaker(ctx.units[i])) not in deniers for i in g)
+def _asserting(ctx: Context, g: Sequence[int], deniers: set[str], denials: Sequence[int]) -> bool:
+    """Whether someone other than the deniers puts the claim forward (a speaker, or the outlet itself).
+
+    A statement the denial is nested in does not: in 'Collins said Christians who reject evolution ...'
+    or 'Zeszutek said: "We deny that we engaged in improper conduct"' nobody asserts what is rejected.
+    """
+    kin = {k for d in denials for k in ctx.family.get(d, ())}
+    return any(
+        ctx.units[i].status != "denied" and i not in kin and speaker_key(_speaker(ctx.units[i])) not in deniers
+        for i in g
+    )
 
 
 def _denier_keys(ctx: Context, members: Sequence[int]) -> set[str]:
@@ -211,8 +230,9 @@ _VALUE_KINDS = {
 # ("12 people" / "15 people"), or before it ("magnitude 6.1"), must match.
 _COUNTED = {"amount", "percentage", "number"}
 # Kinds that name when, not how many: two dates in look-alike sentences are often two events.
-_STRICT = {"date", "year", "place"}
-_PLACE_LABELS = {"GPE", "LOC", "FAC"}
+_STRICT = {"date", "year", "place"}  # "place" kinds are "place:<word before it>"
+# Countries, cities, regions: a building or venue ("the Rose Garden") is rarely the same slot as a city.
+_PLACE_LABELS = {"GPE", "LOC"}
 # One place, several spellings: "US" and "U.S." never contradict each other.
 _PLACE_ALIASES = {
     "us": "us", "usa": "us", "unitedstates": "us", "unitedstatesofamerica": "us", "america": "us",
@@ -242,18 +262,38 @@ def _values(ctx: Context, u: Unit) -> dict[str, dict[str, Span]]:
                 if any(a < m.end() and m.start() < b for a, b in taken):
                     continue
                 taken.append(m.span())
-                key = " ".join(m.group().lower().replace(",", "").split())
+                key = _value_key(m.group())
                 slot = f"{kind}:{_context(sp.text, m.start(), m.end())}" if kind in _COUNTED else kind
                 out.setdefault(slot, {}).setdefault(key, Span(sp.start + m.start(), sp.start + m.end(), m.group()))
     for ent in ctx.entities.get(u.article, ()):
-        if ent.label in _PLACE_LABELS and any(sp.start <= ent.span.start and ent.span.end <= sp.end for sp in spans):
-            out.setdefault("place", {}).setdefault(_place_key(ent.span.text), ent.span)
+        if ent.label not in _PLACE_LABELS:
+            continue
+        for sp in spans:
+            if sp.start <= ent.span.start and ent.span.end <= sp.end:
+                # the slot is the word before the place: "in Vancouver" / "in Canada", not "from Alabama"
+                before = _PREV_WORD.search(sp.text, 0, ent.span.start - sp.start)
+                slot = f"place:{before.group(1).lower() if before else ''}"
+                out.setdefault(slot, {}).setdefault(_place_key(ent.span.text), ent.span)
+                break
     return out
+
+
+def _value_key(text: str) -> str:
+    """One spelling per value: "0.41 percent" = "0.41%", "$700bn" = "$700 billion", "1,200" = "1200"."""
+    key = " ".join(text.lower().replace(",", "").split())
+    key = re.sub(r"\s?per ?cent$|\s%$", "%", key)
+    key = re.sub(r"(?<=\d)\s?bn$", " billion", key)
+    key = re.sub(r"(?<=\d)\s?m$", " million", key)
+    return re.sub(r"^([$€£])\s", r"\1", key)
 
 
 def _place_key(name: str) -> str:
     key = re.sub(r"[^\w]", "", name.lower().removeprefix("the "))
     return _PLACE_ALIASES.get(key, key)
+
+
+def _names_place(ctx: Context, article: str, key: str) -> bool:
+    return any(e.label in _PLACE_LABELS and _place_key(e.span.text) == key for e in ctx.entities.get(article, ()))
 
 
 def _mentions(ctx: Context, u: Unit, kind: str, value: str) -> bool:
@@ -263,7 +303,8 @@ def _mentions(ctx: Context, u: Unit, kind: str, value: str) -> bool:
         words = re.sub(r"[^\w\s]", "", text.lower()).split()
         grams = {"".join(words[i : i + n]) for n in range(1, 5) for i in range(len(words) - n + 1)}
         return value in {_PLACE_ALIASES.get(g, g) for g in grams}
-    return value in " ".join(text.lower().replace(",", "").split())
+    flat = " ".join(text.lower().replace(",", "").split())
+    return re.search(rf"(?<![\d.]){re.escape(value)}(?![\d])", flat) is not None
 
 
 def _contradicted(ctx: Context, g: Sequence[int]) -> list[Finding]:
@@ -285,10 +326,15 @@ def _contradicted(ctx: Context, g: Sequence[int]) -> list[Finding]:
                 if va[kind].keys() & vb[kind].keys() or len(va[kind]) != 1 or len(vb[kind]) != 1:
                     continue
                 (x, xs), (y, ys) = next(iter(va[kind].items())), next(iter(vb[kind].items()))
-                if (kind, x, y) in seen or (kind in _STRICT and sim[a, b] < LINK + 0.15):
+                if (kind, x, y) in seen or (kind.split(":")[0] in _STRICT and sim[a, b] < LINK + 0.15):
                     continue
                 base = kind.split(":")[0]
                 if _mentions(ctx, units[a], base, y) or _mentions(ctx, units[b], base, x):
+                    continue
+                # "Vancouver" against "Canada": an article that names both places disagrees with neither
+                if base == "place" and (
+                    _names_place(ctx, units[a].article, y) or _names_place(ctx, units[b].article, x)
+                ):
                     continue
                 seen.add((kind, x, y))
                 who_a, who_b = units[a].outlet, units[b].outlet
@@ -304,7 +350,11 @@ def _contradicted(ctx: Context, g: Sequence[int]) -> list[Finding]:
 def _single_sourced(ctx: Context, g: Sequence[int]) -> Finding | None:
     """A claim whose every report traces back to one source, however many outlets repeat it."""
     units = ctx.units
-    reported = [i for i in g if units[i].statement is not None and units[i].status != "denied"]
+    reported = [
+        i for i in g
+        if units[i].statement is not None and units[i].status != "denied"
+        and _REPORTING_CUE.search(" ".join(c.text for c in units[i].statement.cue))  # type: ignore[union-attr]
+    ]
     if not reported:
         return None
     denier_keys, denier_names = _denier_keys(ctx, g), _denier_names(ctx, g)

@@ -18,6 +18,7 @@ from counterpoint.model import Article, Evidence, MentionStatus, Span, Speaker, 
 # A sentence mostly covered by statements adds nothing the statements do not already say.
 COVERED = 0.6
 MIN_WORDS = 4
+HEADING_WORDS = 8  # a line shorter than this with no sentence end is a heading, not a claim
 _WORD = re.compile(r"\w+")
 # Credit lines ("Reuters contributed reporting to this article.", "Editing by ..."): they say who made the
 # article, which no other outlet would repeat, so they would only ever show up as "omitted".
@@ -91,9 +92,18 @@ def sentence_units(article: Article, outlet: str) -> list[Unit]:
                 continue
             if _CREDIT.search(piece.text):  # about the article, not the story
                 continue
+            if _heading(piece.text):
+                continue
             units.append(Unit(article.id, outlet, piece.start, piece.text, piece.text,
                               [Evidence(article.id, piece, "sentence")], sentence=piece))
     return units
+
+
+def _heading(text: str) -> bool:
+    """A subheading or a link line ("Both scientific and religious", "Live updates and local coverage"):
+    a few words with no sentence end. It labels what follows rather than stating a claim."""
+    words = len(_WORD.findall(text))
+    return words < HEADING_WORDS and not text.rstrip(_QUOTES).endswith((".", "!", "?", ":"))
 
 
 def speaker_key(s: Speaker | None) -> str:
