@@ -132,3 +132,14 @@ def test_a_two_megabyte_article_is_analysed_in_pieces_with_valid_offsets(example
     assert len(quotes) >= copies  # found in every copy, whichever piece it fell in
     assert all(span.valid_in(text) for s in a.statements for span in s.content + s.cue + (s.source or []))
     assert all(span.valid_in(text) for span in a.sentences)
+
+
+def test_institutions_are_on_the_record_and_a_relative_pronoun_speaks_for_its_noun():
+    a = analyse_text("State police say a bomb exploded at an Oregon bank. Witnesses say the blast shook the street. "
+                     "Collins said that Christians who reject evolutionary theory are rejecting a God-given skill.")
+    police = by_content(a, "a bomb exploded").speaker
+    assert police is not None and police.kind == "organisation"
+    witnesses = by_content(a, "the blast shook").speaker
+    assert witnesses is not None and witnesses.kind == "anonymous"
+    rejecting = [s.speaker for s in a.statements if s.content_text == "evolutionary theory"]
+    assert rejecting and rejecting[0] is not None and rejecting[0].name == "Christians"

@@ -313,3 +313,20 @@ def test_a_denial_nested_in_a_statement_does_not_dispute_that_statement():
     arts = [analyse(Article(id="a" * 64, text=one, outlet="Wire One", lang="en")),
             analyse(Article(id="b" * 64, text=two, outlet="Daily Two", lang="en"))]
     assert [f.summary for f in compare_story(arts).findings if f.type == "disputed"] == []
+
+
+def test_one_value_spelled_two_ways_is_no_contradiction_and_headings_are_not_claims():
+    from counterpoint.analyse import analyse
+    from counterpoint.compare import compare_story
+    from counterpoint.compare.units import article_units
+    from counterpoint.model import Article
+
+    one = ("Police said the driver had a blood alcohol level of 0.41% when he hit the car on Friday night.\n\n"
+           "Both scientific and religious\n\nThe driver was charged with manslaughter on Saturday.")
+    two = ("Police said the driver had a blood alcohol level of 0.41 percent when he hit the car on Friday night. "
+           "He was charged with manslaughter.")
+    arts = [analyse(Article(id="a" * 64, text=one, outlet="Wire One", lang="en")),
+            analyse(Article(id="b" * 64, text=two, outlet="Daily Two", lang="en"))]
+    assert [f.summary for f in compare_story(arts).findings if f.type == "contradicted"] == []
+    texts = [u.text for u in article_units(arts[0], "Wire One")]
+    assert "Both scientific and religious" not in texts and any("manslaughter" in t for t in texts)
