@@ -328,5 +328,11 @@ def test_one_value_spelled_two_ways_is_no_contradiction_and_headings_are_not_cla
     arts = [analyse(Article(id="a" * 64, text=one, outlet="Wire One", lang="en")),
             analyse(Article(id="b" * 64, text=two, outlet="Daily Two", lang="en"))]
     assert [f.summary for f in compare_story(arts).findings if f.type == "contradicted"] == []
+    haul = "Police said they had recovered {} of the stolen jewels, worth $40m, in a raid on the 22 November."
+    pair = [analyse(Article(id="c" * 64, text=haul.format("80 percent"), outlet="Wire One", lang="en")),
+            analyse(Article(id="d" * 64, text=haul.format("80%").replace("22 November", "November 22"),
+                            outlet="Daily Two", lang="en"))]
+    assert [f.summary for f in compare_story(pair).findings if f.type == "contradicted"] == []
     texts = [u.text for u in article_units(arts[0], "Wire One")]
     assert "Both scientific and religious" not in texts and any("manslaughter" in t for t in texts)
+

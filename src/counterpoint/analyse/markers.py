@@ -23,7 +23,7 @@ HEDGE_PHRASES = re.compile(
     re.I,
 )
 DENIAL_CUES = {"deny", "refute", "reject", "dismiss", "rebut", "disavow", "contradict", "disprove", "debunk",
-               "dispute", "deride", "repudiate"}
+               "dispute", "deride", "repudiate", "discount"}
 DENIAL_CONTENT = re.compile(
     r"\b(?:not true|untrue|false|fake news|no truth|baseless|groundless|nonsense|fabricat\w+|fiction|"
     r"(?:was|were) not said|never said|did not say|didn't say|never happened|no such (?:thing|phrase|words?)|"

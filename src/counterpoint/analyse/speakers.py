@@ -27,6 +27,11 @@ ANONYMOUS_HEADS = {
     "official", "source", "aide", "insider", "person", "people", "adviser", "advisor", "diplomat", "officer",
     "staffer", "member", "expert", "analyst", "observer", "witness", "resident", "lawmaker", "employee",
 }
+# Sources that name nobody in particular: a pronoun of the speaker or the reader, or a quantifier.
+UNRESOLVED_WORDS = {
+    "i", "you", "it", "all", "both", "some", "many", "most", "several", "few", "others", "everyone",
+    "everybody", "nobody", "none", "each", "any", "anyone", "someone", "somebody",
+}  # fmt: skip
 # Institutions that speak as one voice ("police said", "the ministry said"): an organisation on the record,
 # not an anonymous source, though the parser tags "police" as a plural noun.
 INSTITUTION_HEADS = {
@@ -105,8 +110,8 @@ class SpeakerResolver:
             return self._person_before(mention.start)
         if len(words) == 1 and words[0].lower_ in GROUP_PRONOUNS:
             return self._latest(mention.start, kinds={"anonymous", "organisation"})
-        if words[0].lower_ in {"i", "you", "it"} and len(words) == 1:
-            return None
+        if len(words) == 1 and words[0].lower_ in UNRESOLVED_WORDS:
+            return None  # "All have denied it": who "all" are is more than these rules can tell
         if len(words) == 1 and words[0].tag_ in {"WP", "WDT"} and words[0].head.dep_ == "relcl":
             # "Christians who reject ...": the relative pronoun stands for the noun its clause modifies
             noun = words[0].head.head

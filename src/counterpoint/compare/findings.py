@@ -83,7 +83,9 @@ def _disputed(ctx: Context) -> tuple[list[Finding], set[tuple[int, ...]]]:
     # denial statement (by object id) -> the groups it disputes
     targets: dict[int, set[int]] = {}
     for gi, g in enumerate(groups):
-        deniers = {id(units[i].denial_of) for i in g if units[i].denial_of is not None}
+        # a denial nobody is credited with ("... will continue to deny", an unattributed "No") disputes nothing
+        deniers = {id(units[i].denial_of) for i in g if units[i].denial_of is not None
+                   and units[i].denial_of.speaker is not None}
         keys = _denier_keys(ctx, g)
         if deniers and _asserting(ctx, g, keys, [i for i in g if units[i].status == "denied"]):
             for d in deniers:
@@ -93,7 +95,7 @@ def _disputed(ctx: Context) -> tuple[list[Finding], set[tuple[int, ...]]]:
         if u.status != "denied":
             continue
         den = u.denial_of
-        if den is None or id(den) in targets:
+        if den is None or den.speaker is None or id(den) in targets:
             continue
         near = _sibling_denial(ctx, i, targets)
         if near is not None:
@@ -135,11 +137,26 @@ def _asserting(ctx: Context, g: Sequence[int], deniers: set[str], denials: Seque
     A statement the denial is nested in does not: in 'Collins said Christians who reject evolution ...'
     or 'Zeszutek said: "We deny that we engaged in improper conduct"' nobody asserts what is rejected.
     """
+    units = ctx.units
     kin = {k for d in denials for k in ctx.family.get(d, ())}
+    surnames = {_surname(units[d].denial_of.speaker) for d in denials if units[d].denial_of is not None} - {""}
     return any(
-        ctx.units[i].status != "denied" and i not in kin and speaker_key(_speaker(ctx.units[i])) not in deniers
+        units[i].status != "denied"
+        and i not in kin
+        # "IRNA reported Zareh dismissed concerns that ...": a report of the denial, not of the claim
+        and not any(units[k].status == "denied" for k in ctx.family.get(i, ()))
+        and speaker_key(_speaker(units[i])) not in deniers
+        # "Fred LaRue" in one article, "Frederick C. LaRue" in another: one person does not dispute himself
+        and _surname(_speaker(units[i])) not in surnames
         for i in g
     )
+
+
+def _surname(s: Speaker | None) -> str:
+    if s is None or s.kind != "person":
+        return ""
+    words = re.findall(r"[\w'-]+", s.name.lower())
+    return words[-1] if len(words) > 1 else ""
 
 
 def _denier_keys(ctx: Context, members: Sequence[int]) -> set[str]:
@@ -218,13 +235,16 @@ def _corroborated(ctx: Context, g: Sequence[int]) -> Finding | None:
                    _ordered(ctx, _outlets(ctx, g)), _evidence(ctx, g))
 
 
+# "1,200", "120, 000" (a space after the comma, as some scraped text has it), "6.1"
+_DIGITS = r"(?:\d{1,3}(?:,\s?\d{3})+|\d+)(?:\.\d+)?"
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _VALUE_KINDS = {
-    "amount": re.compile(r"[$€£]\s?\d[\d,.]*(?:\s*(?:million|billion|trillion|bn|m)\b)?", re.I),
+    "amount": re.compile(rf"[$€£]\s?{_DIGITS}(?:\s*(?:million|billion|trillion|bn|m)\b)?", re.I),
     "date": re.compile(rf"\b(?:{_MONTHS})\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{_MONTHS})\b"),
     "percentage": re.compile(r"\b\d[\d,.]*\s?(?:%|per ?cent\b)", re.I),
     "year": re.compile(r"\b(?:19|20)\d\d\b"),
-    "number": re.compile(r"(?<![$€£\d,.])\b\d[\d,]*(?:\.\d+)?\b(?!\s?%)"),
+    # not a clock time ("4:08") and not part of a larger number
+    "number": re.compile(rf"(?<![$€£\d,.:])\b{_DIGITS}\b(?!\s?%)(?!:\d)"),
 }
 # Kinds whose values are compared only when they count the same thing: the word after the value
 # ("12 people" / "15 people"), or before it ("magnitude 6.1"), must match.
@@ -279,8 +299,10 @@ def _values(ctx: Context, u: Unit) -> dict[str, dict[str, Span]]:
 
 
 def _value_key(text: str) -> str:
-    """One spelling per value: "0.41 percent" = "0.41%", "$700bn" = "$700 billion", "1,200" = "1200"."""
-    key = " ".join(text.lower().replace(",", "").split())
+    """One spelling per value: "0.41 percent" = "0.41%", "$700bn" = "$700 billion", "2, 117" = "2117"."""
+    key = re.sub(r"(?<=\d),\s?(?=\d{3}\b)", "", text)
+    key = " ".join(key.lower().replace(",", "").split())
+    key = re.sub(rf"^(\d{{1,2}}) ({_MONTHS.lower()})$", r"\2 \1", key)  # "22 november" = "november 22"
     key = re.sub(r"\s?per ?cent$|\s%$", "%", key)
     key = re.sub(r"(?<=\d)\s?bn$", " billion", key)
     key = re.sub(r"(?<=\d)\s?m$", " million", key)
@@ -290,6 +312,20 @@ def _value_key(text: str) -> str:
 def _place_key(name: str) -> str:
     key = re.sub(r"[^\w]", "", name.lower().removeprefix("the "))
     return _PLACE_ALIASES.get(key, key)
+
+
+def _subject(ctx: Context, u: Unit, value: Span) -> str:
+    """Who or what a figure is about: the last person or organisation named before it in its sentence."""
+    spans = [e.span for e in u.evidence if e.role in {"content", "sentence"}]
+    home = next((sp for sp in spans if sp.start <= value.start < sp.end), None)
+    if home is None:
+        return ""
+    names = [e for e in ctx.entities.get(u.article, ())
+             if e.label in {"PERSON", "ORG"} and home.start <= e.span.start and e.span.end <= value.start]
+    if not names:
+        return ""
+    words = re.findall(r"\w+", max(names, key=lambda e: e.span.end).span.text.lower())
+    return words[-1] if words else ""
 
 
 def _names_place(ctx: Context, article: str, key: str) -> bool:
@@ -330,6 +366,10 @@ def _contradicted(ctx: Context, g: Sequence[int]) -> list[Finding]:
                     continue
                 base = kind.split(":")[0]
                 if _mentions(ctx, units[a], base, y) or _mentions(ctx, units[b], base, x):
+                    continue
+                # "Charles rushed for 226 yards" / "Hillis added 101 yards": two players, not two counts of one
+                sa, sb = _subject(ctx, units[a], xs), _subject(ctx, units[b], ys)
+                if base in _COUNTED and sa and sb and sa != sb:
                     continue
                 # "Vancouver" against "Canada": an article that names both places disagrees with neither
                 if base == "place" and (
