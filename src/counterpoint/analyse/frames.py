@@ -400,7 +400,6 @@ def _headline_colon(doc: Doc, q: QuoteIndex, c: Token, para: list[int]) -> Frame
     return f
 
 
-XCOMP_CHAINS = False  # "seemed to confirm X" as one cue: tried, lowered train-CV cue F1 by a point
 
 NOUN_PREPS = {"for", "of", "about", "against", "on", "to", "that"}
 
@@ -495,38 +494,92 @@ def _acomp_frame(doc: Doc, q: QuoteIndex, v: Token, adj: Token, src: Token | Non
     return f
 
 
+def _according_frame(doc: Doc, q: QuoteIndex, v: Token, para: list[int]) -> Frame | None:
+    """"According to X": the clause it attaches to (or its sentence) is the content, X the source."""
+    to = next((c for c in v.children if c.lower_ == "to"), None)
+    if to is None and v.i + 1 < len(doc) and doc[v.i + 1].lower_ == "to":
+        to = doc[v.i + 1]
+    if to is None:
+        return None
+    pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
+    if pobj is None:
+        return None
+    sent = v.sent
+    head = v.head if v.head.i != v.i else None
+    excl = set(range(v.left_edge.i, v.right_edge.i + 1)) | {to.i}
+    if head is not None and head.i != v.i:
+        a, b = _subtree_range(head)
+    else:
+        a, b = sent.start, sent.end - 1
+    a, b = max(a, sent.start), min(b, sent.end - 1)
+    runs = _clip_para(_trim_runs(doc, _runs([i for i in range(a, b + 1) if i not in excl])), para, v.i)
+    # "according to" opens or closes its clause: keep the run next to it
+    if not runs:
+        return None
+    content, quoted = _snap(doc, q, runs, v.idx)
+    if not content:
+        return None
+    cue = [v.i, to.i]
+    return Frame(v, "according", cue, content, _source_piece(doc, pobj), src_tok=pobj, quoted=quoted)
+
+
+def _dobj_prep_frame(doc: Doc, q: QuoteIndex, v: Token, d: Token, src: Token | None, para: list[int]) -> Frame | None:
+    """The verb, its object and a preposition as the cue, the prepositional object as the content:
+    "expressed concern about | X", "offered his congratulations to | X"."""
+    pp = next((c for c in d.children if c.dep_ == "prep" and c.i == d.i + 1), None) or next(
+        (c for c in v.children if c.dep_ == "prep" and c.i == d.right_edge.i + 1), None
+    )
+    if pp is None or d.right_edge.i - v.i > 5:
+        return None
+    pobj = next((g for g in pp.children if g.dep_ in ("pobj", "pcomp")), None)
+    if pobj is None:
+        return None
+    runs = _clip_para(_trim_runs(doc, [(pobj.left_edge.i, pobj.right_edge.i)]), para, v.i)
+    content, quoted = _snap(doc, q, runs, v.idx)
+    if not content:
+        return None
+    f = Frame(
+        v,
+        "dobj_prep",
+        sorted(set(cue_tokens(v)) | set(range(v.i, pp.i + 1))),
+        content,
+        _source_piece(doc, src) if src is not None else None,
+        src_tok=src,
+        quoted=quoted,
+    )
+    f.feats = [f"dobj_lemma={d.lemma_.lower()}", f"dobj_prep={d.lemma_.lower()}|{pp.lower_}"]
+    return f
+
+
+def _obj_quote_frame(doc: Doc, q: QuoteIndex, v: Token, obj: Token, src: Token | None) -> Frame | None:
+    """A short object, then a quotation: "asking Trump, “Should ...?”", "told cheering supporters on Monday: “...”"."""
+    k = obj.right_edge.i + 1
+    while k < len(doc) and k <= obj.right_edge.i + 6 and not doc[k].is_sent_start and q.at(doc[k].idx) is None:
+        if doc[k].is_punct and doc[k].text not in (",", ":"):
+            break
+        k += 1
+    if k >= len(doc) or k <= obj.right_edge.i + 1 or doc[k - 1].text not in (",", ":"):
+        return None
+    nq = q.at(doc[k].idx)
+    if nq is None or nq.start != doc[k].idx:
+        return None
+    qpieces = list(nq.pieces) if len(nq.pieces) > 1 else [(nq.start, nq.end)]
+    return Frame(v, "obj_quote", cue_tokens(v), qpieces,
+                 _source_piece(doc, src) if src is not None else None,
+                 _source_piece(doc, obj) if v.lemma_.lower() in ADDRESSEE_LEMMAS else None,
+                 src_tok=src, quoted=True)  # fmt: skip
+
+
 def _frames(doc: Doc, q: QuoteIndex) -> list[Frame]:
+    """Every frame the parse offers, in token order; a verb may give several (its complement, a quotation
+    before or after it, its object and a preposition as the cue), and the classifier picks among them."""
     frames: list[Frame] = []
     para = _para_ids(doc)
     for v in doc:
-        lower = v.lower_
-        if lower == "according":
-            to = next((c for c in v.children if c.lower_ == "to"), None)
-            if to is None and v.i + 1 < len(doc) and doc[v.i + 1].lower_ == "to":
-                to = doc[v.i + 1]
-            if to is None:
-                continue
-            pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
-            if pobj is None:
-                continue
-            sent = v.sent
-            head = v.head if v.head.i != v.i else None
-            excl = set(range(v.left_edge.i, v.right_edge.i + 1)) | {to.i}
-            if head is not None and head.i != v.i:
-                a, b = _subtree_range(head)
-            else:
-                a, b = sent.start, sent.end - 1
-            a, b = max(a, sent.start), min(b, sent.end - 1)
-            runs = _clip_para(_trim_runs(doc, _runs([i for i in range(a, b + 1) if i not in excl])), para, v.i)
-            # "according to" opens or closes its clause: keep the run next to it
-            if not runs:
-                continue
-            content, quoted = _snap(doc, q, runs, v.idx)
-            if not content:
-                continue
-            cue = [v.i, to.i]
-            f = Frame(v, "according", cue, content, _source_piece(doc, pobj), src_tok=pobj, quoted=quoted)
-            frames.append(f)
+        if v.lower_ == "according":
+            af = _according_frame(doc, q, v, para)
+            if af is not None:
+                frames.append(af)
             continue
         if v.text == ":":
             hf = _headline_colon(doc, q, v, para)
@@ -564,27 +617,10 @@ def _frames(doc: Doc, q: QuoteIndex) -> list[Frame]:
                 kids = [pc[1]]
                 prep_cue = [pc[0].i]
         if kids and kids[0].dep_ == "dobj" and len(kids) == 1 and kids[0].right_edge.i - kids[0].left_edge.i < 6:
-            # "asking Trump, “Should ...?”": a short object, then a quotation
-            # "asked him, “...”", "told cheering supporters on Monday: “...”"
-            k = kids[0].right_edge.i + 1
-            while (
-                k < len(doc) and k <= kids[0].right_edge.i + 6 and not doc[k].is_sent_start and q.at(doc[k].idx) is None
-            ):
-                if doc[k].is_punct and doc[k].text not in (",", ":"):
-                    break
-                k += 1
-            if k < len(doc) and k > kids[0].right_edge.i + 1 and doc[k - 1].text in (",", ":"):
-                nq = q.at(doc[k].idx)
-                if nq is not None and nq.start == doc[k].idx:
-                    obj = kids[0]
-                    qpieces = list(nq.pieces) if len(nq.pieces) > 1 else [(nq.start, nq.end)]
-                    frames.append(
-                        Frame(v, "obj_quote", cue_tokens(v), qpieces,
-                              _source_piece(doc, src) if src is not None else None,
-                              _source_piece(doc, obj) if v.lemma_.lower() in ADDRESSEE_LEMMAS else None,
-                              src_tok=src, quoted=True)
-                    )  # fmt: skip
-                    continue
+            oq = _obj_quote_frame(doc, q, v, kids[0], src)
+            if oq is not None:
+                frames.append(oq)
+                continue
         if kids:
             ftype = kids[0].dep_
             excl = set()
@@ -605,7 +641,7 @@ def _frames(doc: Doc, q: QuoteIndex) -> list[Frame]:
         ):
             # "“...,” he said" parsed with the quote as the head
             h = v.head
-            a, b = _subtree_range(h)
+            a = _subtree_range(h)[0]
             sub = set(range(v.left_edge.i, v.right_edge.i + 1))
             runs = _clip_para(_trim_runs(doc, _runs([i for i in range(a, v.left_edge.i) if i not in sub])), para, v.i)
             ftype = "inverted"
@@ -631,7 +667,6 @@ def _frames(doc: Doc, q: QuoteIndex) -> list[Frame]:
                 continue
         if not runs:
             # "X said:" + quotation / rest of the sentence
-            nxt = v.right_edge.i + 1
             j = v.i + 1
             while j < len(doc) and j <= v.i + 3 and doc[j].text != ":":
                 j += 1
@@ -649,50 +684,10 @@ def _frames(doc: Doc, q: QuoteIndex) -> list[Frame]:
                 if j + 1 < sent.end:
                     runs = _trim_runs(doc, [(j + 1, sent.end - 1)])
                     ftype = "colon"
-            del nxt
-        if XCOMP_CHAINS and ftype == "xcomp" and len(kids) == 1 and kids[0].i - v.i <= 4:
-            # "seemed to confirm X", "refused to disavow X": the chain is the cue, X the content
-            x = kids[0]
-            xk, _xo = _content_children(x)
-            xk = [c for c in xk if c.i > x.i and c.dep_ in ("ccomp", "dobj")]
-            if xk:
-                r3 = _clip_para(_content_runs(doc, x, xk, set()), para, v.i)
-                c3, qd3 = _snap(doc, q, r3, v.idx)
-                if c3:
-                    chain = sorted(set(cue_tokens(v)) | set(range(v.i, x.i + 1)))
-                    f3 = Frame(
-                        v,
-                        "xcomp_chain",
-                        chain,
-                        c3,
-                        _source_piece(doc, src) if src is not None else None,
-                        src_tok=src,
-                        quoted=qd3,
-                    )
-                    f3.feats = [f"chain={v.lemma_.lower()}|{x.lemma_.lower()}", f"chain_x={x.lemma_.lower()}"]
-                    frames.append(f3)
         if ftype == "dobj" and len(kids) == 1:
-            d = kids[0]
-            pp = next((c for c in d.children if c.dep_ == "prep" and c.i == d.i + 1), None) or next(
-                (c for c in v.children if c.dep_ == "prep" and c.i == d.right_edge.i + 1), None
-            )
-            if pp is not None and d.right_edge.i - v.i <= 5:
-                pobj = next((g for g in pp.children if g.dep_ in ("pobj", "pcomp")), None)
-                if pobj is not None:
-                    r2 = _clip_para(_trim_runs(doc, [(pobj.left_edge.i, pobj.right_edge.i)]), para, v.i)
-                    c2, qd2 = _snap(doc, q, r2, v.idx)
-                    if c2:
-                        f2 = Frame(
-                            v,
-                            "dobj_prep",
-                            sorted(set(cue_tokens(v)) | set(range(v.i, pp.i + 1))),
-                            c2,
-                            _source_piece(doc, src) if src is not None else None,
-                            src_tok=src,
-                            quoted=qd2,
-                        )
-                        f2.feats = [f"dobj_lemma={d.lemma_.lower()}", f"dobj_prep={d.lemma_.lower()}|{pp.lower_}"]
-                        frames.append(f2)  # fmt: skip
+            dp = _dobj_prep_frame(doc, q, v, kids[0], src, para)
+            if dp is not None:
+                frames.append(dp)
         if ftype == "acomp":
             af = _acomp_frame(doc, q, v, kids[0], src, para)
             if af is not None:
