@@ -336,3 +336,16 @@ def test_one_value_spelled_two_ways_is_no_contradiction_and_headings_are_not_cla
     texts = [u.text for u in article_units(arts[0], "Wire One")]
     assert "Both scientific and religious" not in texts and any("manslaughter" in t for t in texts)
 
+
+
+def test_one_person_named_two_ways_does_not_dispute_himself():
+    from counterpoint.analyse import analyse
+    from counterpoint.compare import compare_story
+    from counterpoint.model import Article
+
+    one = "Fred LaRue denied that he was Deep Throat, the secret source behind the Watergate stories."
+    two = ("If there ever was a Deep Throat, LaRue believes that he was the secret source behind the Watergate "
+           "stories, as a friend.")
+    arts = [analyse(Article(id="a" * 64, text=one, outlet="Wire One", lang="en")),
+            analyse(Article(id="b" * 64, text=two, outlet="Daily Two", lang="en"))]
+    assert [f.summary for f in compare_story(arts).findings if f.type == "disputed"] == []

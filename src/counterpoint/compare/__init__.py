@@ -94,7 +94,7 @@ def compare_story(
     copies = {outlet_of[d]: outlet_of[o] for d, o in duplicates.items() if d in outlet_of and o in outlet_of}
     ctx = Context(units, alignment, outlet_list, independent, statement_ids, speaker_ids, describe, labels,
                   _families(units, originals), copies,
-                  {a.id: a.analysis.entities for a in originals if a.analysis is not None})
+                  {a.id: a.analysis.entities for a in originals if a.analysis is not None}, _voices(units))
 
     claims = _claims(ctx)
     framing = [
@@ -194,6 +194,21 @@ def _families(units: Sequence[Unit], articles: Sequence[Article]) -> dict[int, s
                 family.setdefault(i, set()).add(j)
                 family.setdefault(j, set()).add(i)
     return family
+
+
+def _voices(units: Sequence[Unit]) -> dict[int, list[Speaker]]:
+    """For each sentence unit, the speakers of the statements inside it ("LaRue believes that ...")."""
+    by_article: dict[str, list[tuple[int, Speaker]]] = {}
+    for u in units:
+        if u.statement is not None and u.statement.speaker is not None:
+            by_article.setdefault(u.article, []).append((u.order, u.statement.speaker))
+    out: dict[int, list[Speaker]] = {}
+    for i, u in enumerate(units):
+        if u.statement is None and u.sentence is not None:
+            inside = [sp for at, sp in by_article.get(u.article, ()) if u.sentence.start <= at < u.sentence.end]
+            if inside:
+                out[i] = inside
+    return out
 
 
 def _prefixes(ids: Sequence[str]) -> dict[str, str]:

@@ -33,6 +33,7 @@ _REPORTING_CUE = re.compile(
     r"maintain\w*|indicat\w*|conclud\w*|found|find(?:s|ing)?|show(?:s|ed|n)?|learn\w*)\b",
     re.I,
 )
+NEAR_DENIAL = 300  # characters after a denial within which a speakerless statement is the denier's
 DENIAL_TARGET = 0.35  # a denial with no claim in its own group disputes the most similar claim above this
 
 
@@ -51,6 +52,7 @@ class Context:
     family: dict[int, set[int]]  # unit -> units of the statements it is nested in or that nest in it
     copies: dict[str, str] = field(default_factory=dict)  # outlet that ran a copy -> the original's outlet
     entities: dict[str, list[Entity]] = field(default_factory=dict)  # article id -> its named entities
+    voices: dict[int, list[Speaker]] = field(default_factory=dict)  # sentence unit -> speakers quoted in it
 
 
 def find_findings(ctx: Context) -> list[Finding]:
@@ -140,23 +142,47 @@ def _asserting(ctx: Context, g: Sequence[int], deniers: set[str], denials: Seque
     units = ctx.units
     kin = {k for d in denials for k in ctx.family.get(d, ())}
     surnames = {_surname(units[d].denial_of.speaker) for d in denials if units[d].denial_of is not None} - {""}
-    return any(
-        units[i].status != "denied"
-        and i not in kin
+
+    def voices(i: int) -> list[Speaker | None]:
+        # a sentence speaks for the outlet, unless it quotes someone ("LaRue believes that ..."), a statement
+        # for its speaker (None when the text names nobody: "it was reported", "was quoted as saying")
+        u = units[i]
+        return [u.statement.speaker] if u.statement is not None else list(ctx.voices.get(i, [])) or [None]
+
+    def asserts(i: int) -> bool:
+        if units[i].status == "denied" or i in kin:
+            return False
         # "IRNA reported Zareh dismissed concerns that ...": a report of the denial, not of the claim
-        and not any(units[k].status == "denied" for k in ctx.family.get(i, ()))
-        and speaker_key(_speaker(units[i])) not in deniers
+        if any(units[k].status == "denied" for k in ctx.family.get(i, ())) or any(
+            _holds_cue(units[i], units[d]) for d in denials
+        ):
+            return False
+        vs = voices(i)
+        if units[i].statement is not None and vs == [None] and any(
+            units[d].article == units[i].article and 0 <= units[i].order - units[d].order <= NEAR_DENIAL
+            for d in denials
+        ):
+            return False  # "..., he was quoted as saying" right after the denial: the denier, still speaking
         # "Fred LaRue" in one article, "Frederick C. LaRue" in another: one person does not dispute himself
-        and _surname(_speaker(units[i])) not in surnames
-        for i in g
-    )
+        return not any(speaker_key(v) in deniers or _surname(v) in surnames for v in vs if v is not None)
+
+    return any(asserts(i) for i in g)
 
 
 def _surname(s: Speaker | None) -> str:
     if s is None or s.kind != "person":
         return ""
     words = re.findall(r"[\w'-]+", s.name.lower())
-    return words[-1] if len(words) > 1 else ""
+    return words[-1] if words else ""
+
+
+def _holds_cue(u: Unit, denial: Unit) -> bool:
+    """Does the unit's content hold the denial's cue ("according to the agency, Zareh dismissed ...")?"""
+    if u.article != denial.article or u.statement is None:
+        return False
+    cues = [e.span for e in denial.evidence if e.role == "cue"]
+    return any(e.role == "content" and e.span.start <= c.start and c.end <= e.span.end
+               for e in u.evidence for c in cues)
 
 
 def _denier_keys(ctx: Context, members: Sequence[int]) -> set[str]:
