@@ -75,6 +75,9 @@ def test_a_refusal_or_a_bare_no_is_not_a_denial_of_a_claim():
     assert not by_content(a, "No, no, no").denial
     assert by_content(a, "the accusations").denial
     assert by_content(a, "this phrase was not said").denial
+    b = analyse_text("The indictment also said she submitted false documents to the agency in 2008. "
+                     "The spokesman said the report was false.")
+    assert not by_content(b, "false documents").denial and by_content(b, "the report was false").denial
 
 
 def test_role_variants_share_a_key():

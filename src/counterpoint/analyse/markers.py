@@ -25,7 +25,11 @@ HEDGE_PHRASES = re.compile(
 DENIAL_CUES = {"deny", "refute", "reject", "dismiss", "rebut", "disavow", "contradict", "disprove", "debunk",
                "dispute", "deride", "repudiate", "discount"}
 DENIAL_CONTENT = re.compile(
-    r"\b(?:not true|untrue|false|fake news|no truth|baseless|groundless|nonsense|fabricat\w+|fiction|"
+    # "false" and "fiction" only as a verdict: "is false", "false reports", "pure fiction" (not "false documents")
+    r"\b(?:not true|untrue|fake news|no truth|baseless|groundless|nonsense|fabricat\w+|"
+    r"(?:is|was|are|were|be|been|completely|totally|entirely|patently|simply|absolutely|utterly) false|"
+    r"false (?:claims?|reports?|allegations?|accusations?|stor(?:y|ies)|information|news|rumou?rs?)|^false|"
+    r"(?:pure|complete|total|a work of) fiction|"
     r"(?:was|were) not said|never said|did not say|didn't say|never happened|no such (?:thing|phrase|words?)|"
     r"categorically|does not correspond to reality)\b"
     r"|^\W*no\b[,.!]\s.*(?:\bnot\b|\bnever\b|n't\b)",  # "No, this phrase was not said" (not a bare "No, no, no!")
