@@ -269,8 +269,11 @@ _VALUE_KINDS = {
     "date": re.compile(rf"\b(?:{_MONTHS})\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{_MONTHS})\b"),
     "percentage": re.compile(r"\b\d[\d,.]*\s?(?:%|per ?cent\b)", re.I),
     "year": re.compile(r"\b(?:19|20)\d\d\b"),
-    # not a clock time ("4:08") and not part of a larger number
-    "number": re.compile(rf"(?<![$€£\d,.:])\b{_DIGITS}\b(?!\s?%)(?!:\d)"),
+    # not a clock time ("4:08"), a fraction ("4 1/2"), the end of a season ("1982-83") or a number the
+    # page garbled ("4\ufffd months")
+    "number": re.compile(
+        rf"(?<![$€£\d,.:/])(?<!\d\s)(?<!\d\d\d\d[-–])\b{_DIGITS}\b(?!\s?%)(?![:/]\d)(?!\s?\d+/)(?!\ufffd)"
+    ),
 }
 # Kinds whose values are compared only when they count the same thing: the word after the value
 # ("12 people" / "15 people"), or before it ("magnitude 6.1"), must match.
