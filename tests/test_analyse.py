@@ -144,5 +144,7 @@ def test_institutions_are_on_the_record_and_a_relative_pronoun_speaks_for_its_no
     assert police is not None and police.kind == "organisation"
     witnesses = by_content(a, "the blast shook").speaker
     assert witnesses is not None and witnesses.kind == "anonymous"
+    assert [s.speaker for s in analyse_text("Several aides were asked about the plan. All denied it.").statements
+            if s.content_text == "it"] == [None]
     rejecting = [s.speaker for s in a.statements if s.content_text == "evolutionary theory"]
     assert rejecting and rejecting[0] is not None and rejecting[0].name == "Christians"

@@ -349,3 +349,4 @@ def test_one_person_named_two_ways_does_not_dispute_himself():
     arts = [analyse(Article(id="a" * 64, text=one, outlet="Wire One", lang="en")),
             analyse(Article(id="b" * 64, text=two, outlet="Daily Two", lang="en"))]
     assert [f.summary for f in compare_story(arts).findings if f.type == "disputed"] == []
+
