@@ -429,6 +429,7 @@ def _single_sourced(ctx: Context, g: Sequence[int]) -> Finding | None:
     denier_keys, denier_names = _denier_keys(ctx, g), _denier_names(ctx, g)
     origins: dict[str, str] = {}
     anonymous = False
+    sourced = []  # the reports that name the source (a denier's own words, or a report naming nobody, do not)
     for i in reported:
         s = units[i].statement
         assert s is not None
@@ -437,10 +438,12 @@ def _single_sourced(ctx: Context, g: Sequence[int]) -> Finding | None:
         first = s.via[0].name if s.via else _speaker_label(s.speaker) if s.speaker else None
         if first is None:
             continue
+        sourced.append(i)
         origins.setdefault(_origin_key(first), first)
         anonymous |= any(v.kind == "anonymous" for v in s.via) or bool(s.speaker and s.speaker.kind == "anonymous")
     if len(origins) != 1:
         return None
+    reported = sourced
     outlets = _outlets(ctx, reported)
     secondhand = any(units[i].statement.via for i in reported)  # type: ignore[union-attr]
     # Worth a reader's attention: a claim on an anonymous source's word, or one that several outlets
