@@ -244,10 +244,23 @@ def test_the_example_html_report_is_one_small_file(comparison):
     assert "Content-Security-Policy" in html
 
 
-def test_contradicted_details_point_at_the_differing_values():
+def _two_outlets(one: str, two: str) -> list:
+    """Two analysed articles, "Wire One" and "Daily Two": the smallest story with something to compare."""
     from counterpoint.analyse import analyse
-    from counterpoint.compare import compare_story
     from counterpoint.model import Article
+
+    return [analyse(Article(id="a" * 64, text=one, outlet="Wire One", lang="en")),
+            analyse(Article(id="b" * 64, text=two, outlet="Daily Two", lang="en"))]
+
+
+def _found(one: str, two: str, kind: str) -> list:
+    from counterpoint.compare import compare_story
+
+    return [f for f in compare_story(_two_outlets(one, two)).findings if f.type == kind]
+
+
+def test_contradicted_details_point_at_the_differing_values():
+    from counterpoint.compare import compare_story
 
     one = ("A magnitude 6.1 earthquake struck the Indonesian province of Aceh on Tuesday, destroying hundreds of "
            "homes. At least 12 people were killed in the town of Takengon, the national disaster agency said. "
@@ -255,9 +268,7 @@ def test_contradicted_details_point_at_the_differing_values():
     two = ("A magnitude 6.4 earthquake hit Indonesia's Aceh province on Tuesday, flattening hundreds of houses. "
            "At least 15 people died in the town of Takengon, the national disaster agency said. "
            "The president promised aid to the families of the victims.")
-    arts = [analyse(Article(id="a" * 64, text=one, outlet="Wire One", lang="en")),
-            analyse(Article(id="b" * 64, text=two, outlet="Daily Two", lang="en"))]
-    c = compare_story(arts)
+    c = compare_story(_two_outlets(one, two))
     contradicted = [f for f in c.findings if f.type == "contradicted"]
     values = sorted(tuple(sorted(e.span.text for e in f.evidence if e.span.text[0].isdigit())) for f in contradicted)
     assert values == [("12", "15"), ("6.1", "6.4")]
@@ -267,14 +278,8 @@ def test_contradicted_details_point_at_the_differing_values():
 
 
 def test_a_place_spelled_two_ways_or_named_on_both_sides_is_no_contradiction():
-    from counterpoint.analyse import analyse
-    from counterpoint.compare import compare_story
-    from counterpoint.model import Article
-
     def pair(one: str, two: str) -> list[str]:
-        arts = [analyse(Article(id="a" * 64, text=one, outlet="Wire One", lang="en")),
-                analyse(Article(id="b" * 64, text=two, outlet="Daily Two", lang="en"))]
-        found = [f for f in compare_story(arts).findings if f.type == "contradicted" and "place" in f.summary]
+        found = [f for f in _found(one, two, "contradicted") if "place" in f.summary]
         return sorted({e.span.text for f in found for e in f.evidence if e.span.text in places})
 
     places = {"Lyon", "Marseille", "U.S.", "US", "United States"}
@@ -302,51 +307,33 @@ def test_records_of_one_json_lines_file_are_not_one_outlet():
 
 def test_a_denial_nested_in_a_statement_does_not_dispute_that_statement():
     """'X said: "We deny that ..."' is one party speaking; nobody asserts what it denies."""
-    from counterpoint.analyse import analyse
-    from counterpoint.compare import compare_story
-    from counterpoint.model import Article
-
     one = ('Ohio State spokesman James Zeszutek said: "We deny that we engaged in any improper conduct under '
            'NCAA bylaws." The university will appeal the ruling, he added.')
     two = ('The university denied that it had engaged in any improper conduct under NCAA bylaws, '
            'spokesman James Zeszutek said. Ohio State plans to appeal.')
-    arts = [analyse(Article(id="a" * 64, text=one, outlet="Wire One", lang="en")),
-            analyse(Article(id="b" * 64, text=two, outlet="Daily Two", lang="en"))]
-    assert [f.summary for f in compare_story(arts).findings if f.type == "disputed"] == []
+    assert [f.summary for f in _found(one, two, "disputed")] == []
 
 
 def test_one_value_spelled_two_ways_is_no_contradiction_and_headings_are_not_claims():
-    from counterpoint.analyse import analyse
     from counterpoint.compare import compare_story
     from counterpoint.compare.units import article_units
-    from counterpoint.model import Article
 
     one = ("Police said the driver had a blood alcohol level of 0.41% when he hit the car on Friday night.\n\n"
            "Both scientific and religious\n\nThe driver was charged with manslaughter on Saturday.")
     two = ("Police said the driver had a blood alcohol level of 0.41 percent when he hit the car on Friday night. "
            "He was charged with manslaughter.")
-    arts = [analyse(Article(id="a" * 64, text=one, outlet="Wire One", lang="en")),
-            analyse(Article(id="b" * 64, text=two, outlet="Daily Two", lang="en"))]
+    arts = _two_outlets(one, two)
     assert [f.summary for f in compare_story(arts).findings if f.type == "contradicted"] == []
     haul = "Police said they had recovered {} of the stolen jewels, worth $40m, in a raid on the 22 November."
-    pair = [analyse(Article(id="c" * 64, text=haul.format("80 percent"), outlet="Wire One", lang="en")),
-            analyse(Article(id="d" * 64, text=haul.format("80%").replace("22 November", "November 22"),
-                            outlet="Daily Two", lang="en"))]
-    assert [f.summary for f in compare_story(pair).findings if f.type == "contradicted"] == []
+    other = haul.format("80%").replace("22 November", "November 22")
+    assert [f.summary for f in _found(haul.format("80 percent"), other, "contradicted")] == []
     texts = [u.text for u in article_units(arts[0], "Wire One")]
     assert "Both scientific and religious" not in texts and any("manslaughter" in t for t in texts)
 
 
-
 def test_one_person_named_two_ways_does_not_dispute_himself():
-    from counterpoint.analyse import analyse
-    from counterpoint.compare import compare_story
-    from counterpoint.model import Article
-
     one = "Fred LaRue denied that he was Deep Throat, the secret source behind the Watergate stories."
     two = ("If there ever was a Deep Throat, LaRue believes that he was the secret source behind the Watergate "
            "stories, as a friend.")
-    arts = [analyse(Article(id="a" * 64, text=one, outlet="Wire One", lang="en")),
-            analyse(Article(id="b" * 64, text=two, outlet="Daily Two", lang="en"))]
-    assert [f.summary for f in compare_story(arts).findings if f.type == "disputed"] == []
+    assert [f.summary for f in _found(one, two, "disputed")] == []
 
