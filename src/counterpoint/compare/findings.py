@@ -361,13 +361,13 @@ def _names_place(ctx: Context, article: str, key: str) -> bool:
     return any(e.label in _PLACE_LABELS and _place_key(e.span.text) == key for e in ctx.entities.get(article, ()))
 
 
-def _mentions(ctx: Context, u: Unit, kind: str, value: str) -> bool:
+def _mentions(u: Unit, kind: str, value: str) -> bool:
     """Does the unit name this value anywhere (then it does not contradict it, whatever else it says)?"""
     text = " ".join(e.span.text for e in u.evidence if e.role in {"content", "sentence"})
     if kind == "place":
         words = re.sub(r"[^\w\s]", "", text.lower()).split()
         grams = {"".join(words[i : i + n]) for n in range(1, 5) for i in range(len(words) - n + 1)}
-        return value in {_PLACE_ALIASES.get(g, g) for g in grams}
+        return value in {_place_key(g) for g in grams}
     flat = " ".join(text.lower().replace(",", "").split())
     return re.search(rf"(?<![\d.]){re.escape(value)}(?![\d])", flat) is not None
 
@@ -394,7 +394,7 @@ def _contradicted(ctx: Context, g: Sequence[int]) -> list[Finding]:
                 if (kind, x, y) in seen or (kind.split(":")[0] in _STRICT and sim[a, b] < LINK + 0.15):
                     continue
                 base = kind.split(":")[0]
-                if _mentions(ctx, units[a], base, y) or _mentions(ctx, units[b], base, x):
+                if _mentions(units[a], base, y) or _mentions(units[b], base, x):
                     continue
                 # "Charles rushed for 226 yards" / "Hillis added 101 yards": two players, not two counts of one
                 sa, sb = _subject(ctx, units[a], xs), _subject(ctx, units[b], ys)
