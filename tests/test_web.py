@@ -189,3 +189,199 @@ def test_serve_command_help() -> None:
 
     out = CliRunner().invoke(serve, ["--help"])
     assert out.exit_code == 0 and "--host" in out.output and "127.0.0.1" in out.output
+
+
+# -- hardening: error pages, input validation, cross-site writes, failures ------------------------------------
+
+HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+
+
+def _secured(r) -> None:
+    """The security headers of every response."""
+    assert "default-src 'none'" in r.headers.get("content-security-policy", ""), r.headers
+    assert r.headers.get("x-content-type-options") == "nosniff"
+    assert r.headers.get("x-frame-options") == "DENY"
+
+
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+@pytest.mark.parametrize(("method", "path", "status", "headers", "body"), [
+    ("GET", "/no/such/page", 404, {}, None), ("GET", "/story/nope", 404, {}, None),
+    ("GET", "/static/nope.css", 404, {}, None), ("DELETE", "/", 405, {}, None), ("PUT", "/story/x", 405, {}, None),
+    ("GET", "/?page=0", 422, {}, None), ("GET", "/story/%00", 422, {}, None), ("POST", "/ingest", 415, {}, None),
+    ("POST", "/ingest", 400, FORM, b"urls=javascript:alert(1)"),
+    ("POST", "/ingest", 403, {**FORM, "Origin": "null"}, b"urls=https://example.org/"),
+    ("POST", "/ingest", 411, FORM, iter([b"urls=https://example.org/"])),  # chunked: no Content-Length
+    ("POST", "/ingest", 413, {**FORM, "Content-Length": str(30 * 2**20)}, iter([b"urls="])),
+])
+def test_error_pages_are_html_for_browsers(client: TestClient, method: str, path: str, status: int,
+                                           headers: dict[str, str], body: bytes | None) -> None:
+    r = client.request(method, path, headers={**HTML, **headers}, content=body)
+    assert r.status_code == status
+    assert r.headers["content-type"].startswith("text/html")
+    assert f"({status})</h1>" in r.text and '<p class="error">' in r.text
+    _secured(r)
+    if status == 405:
+        assert "GET" in r.headers["allow"]
+
+
+@pytest.mark.parametrize(("path", "headers"), [
+    ("/no/such/page", {}), ("/no/such/page", {"Accept": "*/*"}), ("/api/nope", HTML), ("/api/stories?offset=-1", HTML),
+])
+def test_error_responses_are_json_for_the_api_and_scripts(client: TestClient, path: str, headers: dict) -> None:
+    r = client.get(path, headers=headers)
+    assert 400 <= r.status_code < 500 and isinstance(r.json()["detail"], str)
+    _secured(r)
+
+
+def test_foreign_host_error_page_has_the_headers(client: TestClient) -> None:
+    r = client.get("/", headers={**HTML, "Host": "evil.example"})
+    assert r.status_code == 421 and "(421)</h1>" in r.text
+    _secured(r)
+
+
+def test_unexpected_exception_is_a_500_without_traceback(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("secret internals\n  File \"x.py\", line 1")
+
+    monkeypatch.setattr(Store, "story_rows", broken)
+    quiet = TestClient(client.app, base_url="http://127.0.0.1:8000", raise_server_exceptions=False)
+    for path, headers in [("/", HTML), ("/api/stories", {})]:
+        r = quiet.get(path, headers=headers)
+        assert r.status_code == 500, path
+        assert "secret" not in r.text and "Traceback" not in r.text and "x.py" not in r.text
+        _secured(r)
+    assert "(500)</h1>" in quiet.get("/", headers=HTML).text
+    assert quiet.get("/api/stories").json() == {"detail": "internal error; the server log has the details"}
+
+
+@pytest.mark.parametrize("headers", [
+    {"Origin": "null"}, {"Origin": ""}, {"Origin": "https://evil.example"}, {"Origin": "http://127.0.0.1:9999"},
+    {"Origin": "https://127.0.0.1:8000"}, {"Origin": "http://127.0.0.1:8000.evil.example"},
+    {"Referer": "https://evil.example/page"}, {"Referer": "http://[::1"}, {"Referer": ""},
+    {"Referer": "http://127.0.0.1:8000@evil.example/"},
+    {"Sec-Fetch-Site": "cross-site"}, {"Sec-Fetch-Site": "same-site"},
+    {"Origin": "http://127.0.0.1:8000", "Sec-Fetch-Site": "cross-site"},
+    {"Origin": "http://127.0.0.1:8000", "Referer": "https://evil.example/"},
+])
+def test_cross_site_writes_are_refused(client: TestClient, headers: dict[str, str]) -> None:
+    for path in ["/api/ingest", "/ingest"]:
+        r = client.post(path, json={"urls": ["https://example.org/x"]}, headers=headers)
+        assert r.status_code == 403, (path, headers)
+        _secured(r)
+    assert client.get("/", headers=headers).status_code == 200  # reading is not a write
+
+
+@pytest.mark.parametrize("headers", [
+    {}, {"Origin": "http://127.0.0.1:8000"}, {"Origin": "HTTP://127.0.0.1:8000"},
+    {"Referer": "http://127.0.0.1:8000/ingest"}, {"Sec-Fetch-Site": "same-origin"}, {"Sec-Fetch-Site": "none"},
+    {"Origin": "http://127.0.0.1:8000", "Sec-Fetch-Site": "same-origin"},
+])
+def test_same_origin_and_non_browser_writes_are_allowed(client: TestClient, headers: dict[str, str]) -> None:
+    r = client.post("/api/ingest", json={"urls": []}, headers=headers)
+    assert r.status_code == 400 and r.json()["detail"] == "nothing to ingest"  # past the guard
+
+
+TOO_MANY = json.dumps({"urls": [f"https://example.org/{i}" for i in range(501)]}).encode()
+
+
+@pytest.mark.parametrize(("body", "status", "detail"), [
+    (b'{"urls": 5}', 400, '"urls" must be a list of strings, not a number'),
+    (b"null", 400, "not null"),
+    (b"[]", 400, "not a list"),
+    (b'"https://example.org/"', 400, "not a string"),
+    (b"{}", 400, '"urls" must be a list of strings, not null'),
+    (b'{"urls": "https://example.org/"}', 400, "not a string"),
+    (b'{"urls": [1]}', 400, "item 0 is a number"),
+    (b'{"urls": [null]}', 400, "item 0 is null"),
+    (b'{"urls": [["https://example.org/"]]}', 400, "item 0 is a list"),
+    (b'{"url": ["https://example.org/"]}', 400, "unknown field 'url'"),
+    (b"[" * 100_000, 400, "nested deeper than 64 levels"),
+    (b'{"urls": [' + b"[" * 100_000 + b"]}", 400, "nested deeper than 64 levels"),
+    (b'{"a": "' + b"[" * 100_000 + b'"}', 400, "unknown field 'a'"),  # brackets in a string do not nest
+    (b'{"urls": ["' + b'\\"' * 100_000 + b"]}", 400, "Unterminated string"),
+    (b'{"urls": [' + b"1" * 10_000 + b"]}", 400, "a number of 10000 digits"),
+    (b'{"urls": [1e99999]}', 400, "a number out of range"),
+    (b'{"urls": [NaN]}', 400, "NaN is not a JSON value"),
+    (b'{"urls": ["https://example.org/"]', 400, "invalid JSON"),
+    (b"", 400, "invalid JSON"),
+    (b"\xff\xfe{}", 400, "not UTF-8"),
+    (b'\xef\xbb\xbf{"urls": []}', 400, "invalid JSON"),
+    (b'{"urls": ["\\ud800"]}', 400, "not an http(s) URL"),
+    (b'{"urls": ["https://example.org/a b"]}', 400, "not an http(s) URL"),
+    (b'{"urls": ["https://example.org/' + b"a" * 9000 + b'"]}', 400, "URL too long"),
+    (b'{"urls": []}', 400, "nothing to ingest"),
+    (TOO_MANY, 413, "too many URLs"),
+    (b'{"urls": ["' + b"x" * (1024 * 1024) + b'"]}', 413, "request too large"),
+])
+def test_api_ingest_validates_json_bodies(client: TestClient, body: bytes, status: int, detail: str) -> None:
+    r = client.post("/api/ingest", content=body, headers={"Content-Type": "application/json"})
+    assert r.status_code == status, r.text
+    assert detail in r.json()["detail"] and "\n" not in r.json()["detail"]
+    _secured(r)
+
+
+@pytest.mark.parametrize(("content_type", "body", "status"), [
+    ("text/plain", b"https://example.org/", 415),
+    ("application/xml", b"<urls/>", 415),
+    ("multipart/form-data; boundary=x", b"--x\r\nContent-Disposition: form-data; name=\"urls\"\r\n\r\nhttps://e", 400),
+    ("multipart/form-data", b"--x\r\n\r\n", 400),
+    ("multipart/form-data; boundary=x", b'--x\r\nContent-Disposition: form-data; name="urls"; filename="u.txt"\r\n'
+     b"\r\nhttps://example.org/\r\n--x--\r\n", 400),
+    ("application/x-www-form-urlencoded", b"urls=%ED%A0%80%00", 400),
+    ("application/x-www-form-urlencoded", b"urls=%FF", 400),
+    ("Application/JSON; charset=utf-8", b'{"urls": 5}', 400),
+])
+def test_api_ingest_validates_forms_and_content_types(client: TestClient, content_type: str, body: bytes,
+                                                       status: int) -> None:
+    r = client.post("/api/ingest", content=body, headers={"Content-Type": content_type})
+    assert r.status_code == status, r.text
+    assert r.json()["detail"]
+    _secured(r)
+
+
+def test_failed_job_reports_one_line(tmp_path: Path) -> None:
+    import threading
+
+    from counterpoint.web.jobs import Jobs
+
+    def failing(sources, job, progress):
+        job.errors.append("a.html: bad\nbytes \udcff here")
+        raise ValueError("cannot parse\nTraceback (most recent call last):\n  File \"x.py\"")
+
+    jobs = Jobs(failing)
+    job = jobs.start(["https://example.org/"], [("../x.html", b"<p>x</p>")])
+    for t in threading.enumerate():
+        if t.name == f"ingest-{job.id[:8]}":
+            t.join(10)
+    data = job.to_dict()
+    assert data["state"] == "failed" and len(data["errors"]) == 2
+    assert all("\n" not in e for e in data["errors"])
+    assert data["errors"][1].startswith("ValueError: cannot parse")
+    json.dumps(data).encode("utf-8")  # no lone surrogate left to break the API
+
+
+@pytest.mark.parametrize("kind", ["text", "folder", "corrupt", "missing-folder"])
+def test_serve_refuses_an_unusable_database(tmp_path: Path, kind: str) -> None:
+    from click.testing import CliRunner
+
+    from counterpoint.web.command import serve
+
+    db = tmp_path / "x.db"
+    if kind == "text":
+        db.write_text("this is not a database\n" * 100)
+    elif kind == "folder":
+        db.mkdir()
+    elif kind == "corrupt":
+        Store(db).close()
+        data = bytearray(db.read_bytes())
+        data[100:3000] = b"\xa5" * 2900  # the schema page
+        db.write_bytes(bytes(data))
+    else:
+        db = tmp_path / "no" / "such" / "x.db"
+    out = CliRunner().invoke(serve, ["--db", str(db), "--port", "1"])
+    assert out.exit_code == 2, out.output
+    lines = out.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and str(db) in lines[0], out.stderr
+    assert "Traceback" not in out.output and "serving" not in out.output

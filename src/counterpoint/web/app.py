@@ -4,9 +4,32 @@ Built on FastAPI (for the OpenAPI description of the API) with the report's
 Jinja2 templates, so a story page and the HTML report show the same thing.
 The app is meant for one person on their own machine: it binds to loopback,
 answers only to loopback host names (no DNS rebinding), refuses cross-site
-POSTs, and every page carries a strict Content-Security-Policy with no
-inline script at all: the few behaviours (evidence highlighting, ingest
-progress) are static files served by the app itself.
+writes, and every response (error pages included) carries a strict
+Content-Security-Policy with no inline script at all: the few behaviours
+(evidence highlighting, ingest progress) are static files served by the app
+itself.
+
+Cross-site writes. The app has no login, so any page the user visits could
+otherwise make their browser POST to it. A request with any method but GET,
+HEAD or OPTIONS is refused (403) unless every one of these headers that it
+carries points at the app itself:
+
+- ``Origin`` must be exactly ``http://HOST[:PORT]`` of the request's own
+  ``Host``; ``null`` (sandboxed frames, ``data:`` pages), an empty value or
+  another origin is refused;
+- ``Referer`` must be a URL on that same origin;
+- ``Sec-Fetch-Site`` must be ``same-origin`` or ``none`` (typed by the user).
+
+A request carrying none of the three is allowed: that is a non-browser client
+(curl, a script, the tests), which needs no forgery to reach a loopback app
+it can already talk to. A cross-site attack needs the victim's browser, and
+browsers send ``Origin`` on every POST (and ``Sec-Fetch-Site`` on every
+request), so a forged write always carries at least one of them.
+
+Bad input is a 4xx with a one-line ``detail`` (JSON for the API and for
+clients that do not ask for HTML, an error page for browsers), never a 5xx;
+an unexpected exception is a 500 with the same headers and no traceback (the
+server log has it).
 
 Every handler is a plain function: FastAPI runs it in a worker thread, and
 each thread keeps its own SQLite connection (sqlite3 connections are not
@@ -15,26 +38,29 @@ shared between threads), so reads run in parallel under WAL.
 
 from __future__ import annotations
 
-import json
 import re
+import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from http import HTTPStatus
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
+from urllib.parse import urlsplit
 
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from counterpoint import __version__
+from counterpoint.jsonlines import json_type, loads
 from counterpoint.model import Comparison, FindingType, speaker_id
 from counterpoint.report.html import FINDING_LABELS, FINDING_ORDER, article_view, environment, safe_url, story_view
-from counterpoint.store import Store
-from counterpoint.web.jobs import Job, Jobs
+from counterpoint.store import Store, StoreError
+from counterpoint.web.jobs import Job, Jobs, one_line
 
 T = TypeVar("T")
 
@@ -44,7 +70,11 @@ MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # one ingest request, all files together
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_FILES = 50
 MAX_URLS = 500
+MAX_URL_CHARS = 8192
+MAX_JSON_BYTES = 1024 * 1024
 PAGE = 50
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+FORM_TYPES = {"multipart/form-data", "application/x-www-form-urlencoded"}
 
 STORY_ID = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"
 ARTICLE_ID = r"^[0-9a-fA-F]{4,64}$"
@@ -112,32 +142,51 @@ def create_app(db_path: str | Path, host: str = "127.0.0.1",
     @app.middleware("http")
     async def guard(request: Request, call_next: Callable[[Request], Any]) -> Response:
         if _hostname(request.headers.get("host")) not in allowed_hosts:
-            return _headers(JSONResponse({"detail": "unknown host"}, status_code=421))
-        if request.method not in {"GET", "HEAD", "OPTIONS"}:
-            origin = request.headers.get("origin")
-            if origin and origin != "null" and re.sub(r"^https?://", "", origin) != request.headers.get("host"):
-                return _headers(JSONResponse({"detail": "cross-site request refused"}, status_code=403))
+            return error(request, 421, "unknown host")
+        if request.method not in SAFE_METHODS and not _same_origin(request):
+            return error(request, 403, "cross-site request refused")
         return _headers(await call_next(request))
 
-    def page(name: str, request: Request, status: int = 200, **ctx: Any) -> HTMLResponse:
-        return HTMLResponse(env.get_template(name).render(request_path=request.url.path, **ctx), status_code=status)
+    def page(name: str, request: Request, status_code: int = 200, **ctx: Any) -> HTMLResponse:
+        html = env.get_template(name).render(request_path=request.url.path, **ctx)
+        return HTMLResponse(html, status_code=status_code)
 
     def wants_html(request: Request) -> bool:
+        """Browsers ask for text/html when they navigate; the API, curl (*/*) and scripts get JSON."""
         api = request.url.path.startswith(("/api/", "/openapi"))
-        return not api and "html" in request.headers.get("accept", "html")
+        return not api and "text/html" in request.headers.get("accept", "").lower()
+
+    def error(request: Request, status: int, detail: str, headers: dict[str, str] | None = None) -> Response:
+        """The one error response of the app, for every status: a page or {"detail": ...}, security headers on."""
+        detail = one_line(detail)
+        if wants_html(request):
+            response: Response = page("error.html.j2", request, status, status=status, title=_phrase(status),
+                                      detail=detail)
+        else:
+            response = JSONResponse({"detail": detail}, status_code=status)
+        for name, value in (headers or {}).items():  # e.g. Allow on a 405
+            response.headers[name] = value
+        return _headers(response)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        if wants_html(request):
-            return page("error.html.j2", request, exc.status_code, status=exc.status_code, detail=exc.detail)
-        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+        return error(request, exc.status_code, str(exc.detail), exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError) -> Response:
         detail = "; ".join(f"{'.'.join(str(x) for x in e['loc'][1:])}: {e['msg']}" for e in exc.errors())
-        if wants_html(request):
-            return page("error.html.j2", request, 422, status=422, detail=detail)
-        return JSONResponse({"detail": detail}, status_code=422)
+        return error(request, 422, detail or "invalid request")
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception) -> Response:
+        """A bug or a broken database: a 500 without the traceback (Starlette re-raises it to the server log)."""
+        detail = "internal error; the server log has the details"
+        if isinstance(exc, (sqlite3.DatabaseError, StoreError)):  # say so: the user can do something about it
+            detail = f"the database cannot be read ({exc})"
+        try:
+            return error(request, 500, detail)
+        except Exception:  # even the error page failed: still answer, never drop the connection
+            return _headers(PlainTextResponse("internal error", status_code=500))
 
     # -- data ----------------------------------------------------------------------------------
 
@@ -284,14 +333,8 @@ def create_app(db_path: str | Path, host: str = "127.0.0.1",
     @app.post("/api/ingest", status_code=202, tags=["ingest"])
     async def api_ingest(request: Request) -> dict[str, Any]:
         """Start an ingest: JSON {"urls": [...]} or a multipart form (urls, files); poll /api/jobs/{id}."""
-        if request.headers.get("content-type", "").startswith("application/json"):
-            body = await _read_limited(request, 1024 * 1024)
-            try:
-                data = json.loads(body)
-                urls = [u for u in data.get("urls", []) if isinstance(u, str)]
-            except (ValueError, AttributeError):
-                raise HTTPException(400, "expected {\"urls\": [...]}") from None
-            urls, files = _check_urls("\n".join(urls)), []
+        if _media_type(request) == "application/json":
+            urls, files = _urls_of_json(_parse_json(await _read_limited(request, MAX_JSON_BYTES))), []
         else:
             urls, files = await _read_ingest_form(request)
         if not urls and not files:
@@ -334,50 +377,147 @@ def _schema_version() -> int:
     return SCHEMA_VERSION
 
 
-def _check_urls(text: str) -> list[str]:
-    urls = [u.strip() for u in text.splitlines() if u.strip() and not u.strip().startswith("#")]
-    bad = [u for u in urls if not re.match(r"^https?://[^\s]+$", u, re.I)]
-    if bad:
-        raise HTTPException(400, f"not an http(s) URL: {bad[0][:200]}")
+def _same_origin(request: Request) -> bool:
+    """Whether a write may come from a page of the app itself (the rule is in the module docstring)."""
+    own = f"{request.scope.get('scheme', 'http')}://{request.headers.get('host', '').strip().lower()}"
+    origin = request.headers.get("origin")
+    if origin is not None and origin.strip().lower() != own:
+        return False
+    referer = request.headers.get("referer")
+    if referer is not None and _origin_of(referer) != own:
+        return False
+    fetch_site = request.headers.get("sec-fetch-site")
+    return fetch_site is None or fetch_site.strip().lower() in {"same-origin", "none"}
+
+
+def _origin_of(url: str) -> str | None:
+    """scheme://host[:port] of a URL, lower-cased; None when it is not a URL."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # e.g. an unclosed "[" in the host
+        return None
+    return f"{parts.scheme}://{parts.netloc}".lower() if parts.scheme and parts.netloc else None
+
+
+def _phrase(status: int) -> str:
+    """The name of a status for the error page's title ("Not Found"); "Error" for one without a name."""
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+_URL = re.compile(r"^https?://[^\s\x00-\x1f\x7f-\x9f\ud800-\udfff]+$", re.I)
+
+
+def _check_urls(candidates: Iterable[str]) -> list[str]:
+    """The URLs to ingest: each one http(s), printable, bounded; at most MAX_URLS."""
+    urls = [u.strip() for u in candidates]
+    for u in urls:
+        if len(u) > MAX_URL_CHARS:
+            raise HTTPException(400, f"URL too long ({len(u)} > {MAX_URL_CHARS} characters)")
+        if not _URL.match(u):
+            raise HTTPException(400, f"not an http(s) URL: {u[:200]!r}")
     if len(urls) > MAX_URLS:
         raise HTTPException(413, f"too many URLs ({len(urls)} > {MAX_URLS})")
     return urls
 
 
-async def _read_limited(request: Request, limit: int) -> bytes:
+def _url_lines(text: str) -> list[str]:
+    """The URLs of the form's text box: one a line, blank lines and # comments skipped."""
+    return [u for u in (line.strip() for line in text.splitlines()) if u and not u.startswith("#")]
+
+
+def _media_type(request: Request) -> str:
+    """The Content-Type without its parameters, lower-cased: "application/json; charset=utf-8" -> "application/json"."""
+    return request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+
+
+def _content_length(request: Request) -> int | None:
+    """The declared Content-Length; 400 when it is not a plain number (int() would take "²" or " 1_0 ")."""
     declared = request.headers.get("content-length")
-    if declared and (not declared.isdigit() or int(declared) > limit):
+    if declared is None:
+        return None
+    if not re.fullmatch(r"[0-9]{1,18}", declared.strip()):
+        raise HTTPException(400, "invalid Content-Length")
+    return int(declared)
+
+
+async def _read_limited(request: Request, limit: int) -> bytes:
+    declared = _content_length(request)
+    if declared is not None and declared > limit:
         raise HTTPException(413, f"request too large (limit {limit // 2**20} MB)")
-    body = b""
+    body = bytearray()
     async for chunk in request.stream():
         body += chunk
         if len(body) > limit:
             raise HTTPException(413, f"request too large (limit {limit // 2**20} MB)")
-    return body
+    return bytes(body)
+
+
+def _parse_json(body: bytes) -> Any:
+    """A JSON body, or a 400 that says what is wrong with it (the limits are those of every JSON line read)."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise HTTPException(400, f"invalid JSON: not UTF-8 (byte {exc.start})") from None
+    try:
+        return loads(text)
+    except RecursionError:
+        raise HTTPException(400, "invalid JSON: nested too deeply") from None
+    except ValueError as exc:
+        raise HTTPException(400, f"invalid JSON: {getattr(exc, 'msg', None) or exc}") from None
+
+
+def _urls_of_json(data: Any) -> list[str]:
+    """The URLs of an API ingest body, which must be exactly {"urls": ["https://...", ...]}."""
+    expected = 'expected {"urls": ["https://...", ...]}'
+    if not isinstance(data, dict):
+        raise HTTPException(400, f"{expected}, not {json_type(data)}")
+    unknown = sorted(k for k in data if k != "urls")
+    if unknown:
+        raise HTTPException(400, f"unknown field {unknown[0][:100]!r}; {expected}")
+    urls = data.get("urls")
+    if not isinstance(urls, list):
+        raise HTTPException(400, f'"urls" must be a list of strings, not {json_type(urls)}')
+    if len(urls) > MAX_URLS:
+        raise HTTPException(413, f"too many URLs ({len(urls)} > {MAX_URLS})")
+    for i, u in enumerate(urls):
+        if not isinstance(u, str):
+            raise HTTPException(400, f'"urls" must be a list of strings: item {i} is {json_type(u)}')
+    return _check_urls(urls)
 
 
 async def _read_ingest_form(request: Request) -> tuple[list[str], list[tuple[str | None, bytes]]]:
     """The ingest form's URLs and files, with the size limits checked before anything is written."""
-    declared = request.headers.get("content-length")
-    if declared is None or not declared.isdigit():
+    if _media_type(request) not in FORM_TYPES:
+        raise HTTPException(415, "send a form (multipart/form-data or application/x-www-form-urlencoded)"
+                                 " or, to /api/ingest, JSON {\"urls\": [...]}")
+    declared = _content_length(request)
+    if declared is None:
         raise HTTPException(411, "uploads need a Content-Length")
-    if int(declared) > MAX_UPLOAD_BYTES:
-        raise HTTPException(413, f"upload too large ({int(declared) // 2**20} MB > {MAX_UPLOAD_BYTES // 2**20} MB)")
+    if declared > MAX_UPLOAD_BYTES:
+        raise HTTPException(413, f"upload too large ({declared // 2**20} MB > {MAX_UPLOAD_BYTES // 2**20} MB)")
     try:
         form = await request.form(max_files=MAX_FILES, max_fields=20)
     except StarletteHTTPException:
         raise
-    except Exception as exc:
+    except Exception as exc:  # the multipart parser's own errors are many; every one is a bad request
         raise HTTPException(400, f"unreadable form ({type(exc).__name__})") from None
-    urls = _check_urls(str(form.get("urls") or ""))
-    files: list[tuple[str | None, bytes]] = []
-    for item in form.getlist("files"):
-        if isinstance(item, str):
-            continue
-        data = await item.read(MAX_FILE_BYTES + 1)
-        if len(data) > MAX_FILE_BYTES:
-            raise HTTPException(413, f"file too large (limit {MAX_FILE_BYTES // 2**20} MB)")
-        if data:
-            files.append((item.filename, data))
-    await form.close()
+    try:
+        text = form.get("urls") or ""
+        if not isinstance(text, str):
+            raise HTTPException(400, "urls must be a text field, not a file")
+        urls = _check_urls(_url_lines(text))
+        files: list[tuple[str | None, bytes]] = []
+        for item in form.getlist("files"):
+            if isinstance(item, str):
+                continue
+            data = await item.read(MAX_FILE_BYTES + 1)
+            if len(data) > MAX_FILE_BYTES:
+                raise HTTPException(413, f"file too large (limit {MAX_FILE_BYTES // 2**20} MB)")
+            if data:
+                files.append((item.filename, data))
+    finally:
+        await form.close()
     return urls, files

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import os
+import sqlite3
+import sys
 from pathlib import Path
 
 import click
 
 
 @click.command(short_help="Browse stories, comparisons, speakers and articles in a local web app.")
-@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--db", "db_path", type=click.Path(path_type=Path),
               default=lambda: os.environ.get("COUNTERPOINT_DB", "counterpoint.db"), show_default="counterpoint.db",
               help="The database file ($COUNTERPOINT_DB).")
 @click.option("--host", default="127.0.0.1", show_default=True,
@@ -24,11 +26,26 @@ def serve(db_path: Path, host: str, port: int) -> None:
     """
     import uvicorn
 
+    from counterpoint.store import StoreError
     from counterpoint.web.app import create_app
 
+    # The database is opened (created, migrated) before serving, so a wrong file is one line, not a traceback.
+    if db_path.is_dir():
+        _fail(f"{db_path}: is a folder, not a database file")
+    try:
+        app = create_app(db_path, host=host)
+    except StoreError as exc:
+        _fail(str(exc))
+    except sqlite3.DatabaseError as exc:
+        _fail(f"{db_path}: not a usable counterpoint database ({exc})")
     if host not in {"127.0.0.1", "localhost", "::1"}:
         click.echo(f"warning: binding {host}: anyone who can reach it can read and ingest (no login)", err=True)
     click.echo(f"counterpoint: serving {db_path} on http://{host if ':' not in host else f'[{host}]'}:{port}/")
     # A long keep-alive: a browser's idle connection closed under it mid-request shows up as a failed load.
-    uvicorn.run(create_app(db_path, host=host), host=host, port=port, log_level="warning", access_log=False,
-                timeout_keep_alive=75)
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, timeout_keep_alive=75)
+
+
+def _fail(message: str) -> None:
+    """One line on stderr and exit status 2, as the other commands do for a database they cannot use."""
+    click.echo(f"error: {' '.join(message.split())}", err=True)
+    sys.exit(2)

@@ -4,10 +4,14 @@ Uploaded files never choose their own path: each job writes into a fresh
 temporary folder under a name reduced to ``[A-Za-z0-9._-]`` (the name is kept
 because the file name tells the outlet, as on the command line), and the
 folder is removed when the job ends.
+
+A job that fails shows a one-line error (the exception's type and message);
+its traceback goes to the server log, never to the page or the API.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import shutil
 import tempfile
@@ -22,6 +26,9 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 MAX_JOBS_KEPT = 50
+MAX_ERROR_CHARS = 500
+
+log = logging.getLogger(__name__)
 
 
 def safe_name(name: str | None, index: int) -> str:
@@ -29,6 +36,16 @@ def safe_name(name: str | None, index: int) -> str:
     base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
     base = re.sub(r"[^A-Za-z0-9._-]+", "-", base).strip(".-")[:100]
     return base or f"upload-{index}.html"
+
+
+def one_line(text: str, limit: int = MAX_ERROR_CHARS) -> str:
+    """An error as the job page and the API show it: one line, bounded, encodable as UTF-8.
+
+    Exception messages can span lines (parsers quote the input) and carry lone surrogates (from file
+    names or bytes decoded with surrogateescape), which would break the JSON response.
+    """
+    text = " ".join(text.split()).encode("utf-8", "replace").decode("utf-8")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @dataclass(slots=True)
@@ -50,7 +67,8 @@ class Job:
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "state": self.state, "stage": self.stage, "done": self.done, "total": self.total,
-                "sources": self.sources, "added": self.added, "unchanged": self.unchanged, "errors": self.errors,
+                "sources": self.sources, "added": self.added, "unchanged": self.unchanged,
+                "errors": [one_line(e) for e in self.errors],
                 "stories": self.stories, "seconds": round((self.finished or time.time()) - self.started, 1)}
 
 
@@ -79,8 +97,9 @@ class Jobs:
         return job
 
     def _run(self, job: Job, urls: list[str], files: list[tuple[str | None, bytes]]) -> None:
-        folder = Path(tempfile.mkdtemp(prefix="counterpoint-upload-"))
+        folder: Path | None = None
         try:
+            folder = Path(tempfile.mkdtemp(prefix="counterpoint-upload-"))
             sources = list(urls)
             used: set[str] = set()
             for i, (name, data) in enumerate(files):
@@ -103,9 +122,11 @@ class Jobs:
                 job.state = "running"
                 self.runner(sources, job, progress)
             job.state = "done"
-        except Exception as exc:  # the job reports it; the server goes on
+        except Exception as exc:  # the job reports it in one line, the log keeps the traceback; the server goes on
+            log.exception("ingest job %s failed", job.id)
+            job.errors.append(one_line(f"{type(exc).__name__}: {exc}"))
             job.state = "failed"
-            job.errors.append(f"{type(exc).__name__}: {exc}")
         finally:
             job.finished = time.time()
-            shutil.rmtree(folder, ignore_errors=True)
+            if folder is not None:
+                shutil.rmtree(folder, ignore_errors=True)
