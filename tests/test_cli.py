@@ -26,7 +26,7 @@ def test_extract_manifest_contract(tmp_path):
     result = run_cli("extract", "--manifest", "-", stdin="\n".join(json.dumps(m) for m in manifest) + "\nnot json\n")
     assert result.returncode == 0, result.stderr
     out = [json.loads(line) for line in result.stdout.decode().splitlines()]
-    assert [o["id"] for o in out] == ["1", "2", "3", "4", "5", None]
+    assert [o["id"] for o in out] == ["1", "2", "3", "4", "5", 6]  # an unreadable line: its line number
     first = out[0]
     assert {"id", "text", "title", "authors", "published", "outlet", "lang", "url", "seconds"} <= set(first)
     assert first["extra"] == 7 and first["title"] == "Alpha" and first["outlet"] == "Example"
@@ -119,17 +119,21 @@ def test_stories_contract_on_the_example(example_dir):
     assert "2020" in out[1]["date_conflict"] and out[0]["date_conflict"] is None
 
 
-def test_stance_contract_never_prints_an_error_line():
+def test_stance_contract_errors_only_for_lines_that_break_it():
     lines = [json.dumps({"id": "a", "claim": "Trump told Putin he would win an arms race",
                          "text": "The Kremlin denied the report. Peskov said the phrase was never said and the reports"
                                  " were not true; the claim is false, he insisted."}),
-             "{not json", json.dumps({"id": "c", "claim": "", "text": ""}), json.dumps([1, 2])]
+             "{not json", json.dumps({"id": "c", "claim": "", "text": ""}), json.dumps([1, 2]),
+             json.dumps({"id": "e", "claim": ["x"], "text": "y"})]
     result = run_cli("stance", stdin="\n".join(lines) + "\n")
     assert result.returncode == 0, result.stderr
     out = [json.loads(line) for line in result.stdout.decode().splitlines()]
-    assert len(out) == 4 and all("error" not in o for o in out)
-    assert [o["id"] for o in out] == ["a", None, "c", None]
-    for o in out:
-        assert set(o["scores"]) == {"agree", "disagree", "discuss", "unrelated"}
+    assert [o["id"] for o in out] == ["a", 2, "c", 4, "e"]  # unreadable lines: their line numbers
+    valid, broken = [out[0], out[2]], [out[1], out[3], out[4]]
+    for o in valid:  # every valid line gets a stance, never an error
+        assert "error" not in o and set(o["scores"]) == {"agree", "disagree", "discuss", "unrelated"}
         assert abs(sum(o["scores"].values()) - 1) < 1e-6 and o["stance"] == max(o["scores"], key=o["scores"].get)
-    assert [o["stance"] for o in out[1:]] == ["unrelated"] * 3
+    assert out[2]["stance"] == "unrelated"  # an empty claim relates to nothing
+    assert [o["error"] for o in broken] == ["input line 2: not valid JSON (Expecting property name enclosed in"
+                                            " double quotes)", "input line 4: a JSON line must be an object, not a"
+                                            " list", "input line 5: 'claim' must be a string, not a list"]

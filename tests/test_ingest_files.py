@@ -51,9 +51,9 @@ def test_jsonl_articles_keep_their_metadata_and_bad_lines_are_reported(tmp_path)
         ("article", "Denial", "TASS", "2018-03-30"), ("html", None, None, None)]
     assert docs[0].authors == ["A. B."] and docs[1].url == "https://example.org/a2"
     assert [str(e) for e in errors] == [
-        f"{path}#a3: record has no 'text' or 'html'",
+        f"{path}#a3: needs 'text' or 'html'",
         f"{path}:4: not valid JSON (Expecting property name enclosed in double quotes)",
-        f"{path}:5: a JSON line must be an object",
+        f"{path}:5: a JSON line must be an object, not a list",
     ]
 
 

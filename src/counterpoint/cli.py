@@ -6,7 +6,8 @@ import itertools
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections import deque
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
@@ -15,12 +16,21 @@ import click
 from counterpoint import __version__
 from counterpoint.errors import InputError
 from counterpoint.ingest import IngestOptions, read_sources, read_url_list
+from counterpoint.jsonlines import OPTIONAL_STRING, STRING, Contract, Line, dumps, read_lines
 from counterpoint.model import SCHEMA_VERSION, Article, Document
 from counterpoint.pipeline import extract_many, extract_paths
+from counterpoint.textsafe import valid_text
 from counterpoint.web.command import serve
 
 T = TypeVar("T")
 DEFAULT_DB = "counterpoint.db"
+
+# What each JSON-lines stage accepts on a line (a line that breaks its contract gets {"id", "error"}).
+MANIFEST = Contract({"path": STRING, "url": OPTIONAL_STRING}, nonempty=("path",))
+STATEMENTS = Contract({"text": STRING, "lang": OPTIONAL_STRING}, required=("text",))
+STORIES = Contract({"title": OPTIONAL_STRING, "text": OPTIONAL_STRING, "published": OPTIONAL_STRING,
+                    "date": OPTIONAL_STRING})
+STANCE = Contract({"claim": STRING, "text": STRING}, required=("claim", "text"))
 
 db_option = click.option(
     "--db", type=click.Path(dir_okay=False), default=lambda: os.environ.get("COUNTERPOINT_DB", DEFAULT_DB),
@@ -51,7 +61,34 @@ def _make_options(outlet, allow_private, ignore_robots, timeout, max_mb) -> Inge
                          respect_robots=not ignore_robots, outlet=outlet)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _Guarded(click.Group):
+    """Every command ends in one line, never a traceback: a database that cannot be used, a file that cannot
+    be written, a missing model, or a bug (`COUNTERPOINT_DEBUG=1` shows its traceback)."""
+
+    def invoke(self, ctx: click.Context):
+        from counterpoint.models import ModelMissing
+        from counterpoint.store import StoreError
+
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            click.echo("interrupted: what was finished is stored; run the same command to go on", err=True)
+            sys.exit(130)
+        except (StoreError, ModelMissing, InputError) as exc:
+            _fail(str(exc))
+        except OSError as exc:  # an output file or folder: full disk, permissions, vanished folder
+            where = f"{valid_text(str(exc.filename))}: " if exc.filename else ""
+            _fail(f"{where}{exc.strerror or exc}")
+        except Exception as exc:
+            if os.environ.get("COUNTERPOINT_DEBUG"):
+                raise
+            _fail(f"internal error ({type(exc).__name__}: {valid_text(str(exc))[:300]}); please report it,"
+                  " with COUNTERPOINT_DEBUG=1 set for the traceback")
+
+
+@click.group(cls=_Guarded, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="counterpoint")
 def main() -> None:
     """Compare how news outlets report the same story, claim by claim.
@@ -80,6 +117,9 @@ def main() -> None:
 
     Every command has its own --help.
     """
+    for stream in (sys.stdout, sys.stderr):  # never die on a character the terminal cannot show
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
 
 
 @main.command()
@@ -115,8 +155,8 @@ def ingest(sources, db, workers, url_lists, outlet, allow_private, ignore_robots
 
     options = _make_options(outlet, allow_private, ignore_robots, timeout, max_mb)
     with _open_store(db) as store:
-        report = _guard(lambda: ingest_sources(store, sources, options, url_lists, workers, analyse=not no_analyse,
-                                               progress=_progress))
+        report = ingest_sources(store, sources, options, url_lists, workers, analyse=not no_analyse,
+                                progress=_progress)
     _ingest_summary(report, db)
     _report_errors(report.errors)
 
@@ -166,11 +206,16 @@ def compare(sources, db, workers, url_lists, outlet, allow_private, ignore_robot
             outlets = read_outlets(outlets_file)
         except InputError as exc:
             _fail(str(exc))
+    for path in (json_path, html_path):
+        if path and path != "-":
+            _check_writable(path)
+    if csv_dir:
+        _check_writable(csv_dir, folder=True)
     options = _make_options(outlet, allow_private, ignore_robots, timeout, max_mb)
     report = None
     with _open_store(db, must_exist=not (sources or url_lists)) as store:
         if sources or url_lists:
-            report = _guard(lambda: ingest_sources(store, sources, options, url_lists, workers, progress=_progress))
+            report = ingest_sources(store, sources, options, url_lists, workers, progress=_progress)
             _ingest_summary(report, db)
             ids = report.article_ids
             if not ids:
@@ -178,15 +223,15 @@ def compare(sources, db, workers, url_lists, outlet, allow_private, ignore_robot
                 _fail("no article to compare")
         else:
             ids = None
-        comparisons = _guard(lambda: compare_stored(store, ids, outlets, progress=_progress))
+        failures: list[InputError] = []
+        comparisons = compare_stored(store, ids, outlets, progress=_progress, failures=failures)
     _write_comparisons(comparisons, json_path, html_path, csv_dir, no_color)
-    if report is not None:
-        _report_errors(report.errors)
+    _report_errors((report.errors if report is not None else []) + failures)
 
 
 @main.command()
 @click.argument("sources", nargs=-1)
-@click.option("--manifest", type=click.File("r"), help='JSON lines {"id", "path", "url"} to extract ("-": stdin).')
+@click.option("--manifest", type=click.File("rb"), help='JSON lines {"id", "path", "url"} to extract ("-": stdin).')
 @workers_option
 @_ingest_options
 def extract(sources, manifest, workers, url_lists, outlet, allow_private, ignore_robots, timeout, max_mb) -> None:
@@ -204,20 +249,18 @@ def extract(sources, manifest, workers, url_lists, outlet, allow_private, ignore
       counterpoint extract --manifest pages.jsonl --workers 2 > articles.jsonl
     """
     options = _make_options(outlet, allow_private, ignore_robots, timeout, max_mb)
-    out = sys.stdout
     if manifest is not None:
-        entries = list(_manifest_entries(manifest))
-        good = (e for e in entries if "error" not in e)
-        results = extract_paths(((e["path"], e.get("url")) for e in good), workers, options)
-        for entry in entries:
-            if "error" in entry:
-                record = entry
-            else:
-                r = next(results)
-                base = {k: v for k, v in entry.items() if k != "error"}
-                record = {**base, "error": str(r.error)} if r.error else {**base, **_article_record(r.article)}
-                record["seconds"] = round(r.seconds, 6)
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        lines = list(read_lines(manifest, MANIFEST, "manifest"))
+        results = extract_paths(((line.record["path"], line.record.get("url")) for line in lines if line.ok),
+                                workers, options)
+        for line in lines:
+            if not line.ok:
+                _emit(line.error_record())
+                continue
+            r = next(results)
+            base = {k: v for k, v in line.record.items() if k != "error"}
+            record = {**base, "error": str(r.error)} if r.error else {**base, **_article_record(r.article)}
+            _emit({**record, "seconds": round(r.seconds, 6)})
         return
     if not sources and not url_lists:
         raise click.UsageError("give files, folders, URLs or '-', or --manifest FILE")
@@ -227,13 +270,12 @@ def extract(sources, manifest, workers, url_lists, outlet, allow_private, ignore
         if result.error:
             errors.append(result.error)
             continue
-        out.write(json.dumps({**_article_record(result.article), "seconds": round(result.seconds, 6)},
-                             ensure_ascii=False) + "\n")
+        _emit({**_article_record(result.article), "seconds": round(result.seconds, 6)})
     _report_errors(errors)
 
 
 @main.command()
-@click.option("--input", "-i", "infile", type=click.File("r"), default="-", show_default="stdin",
+@click.option("--input", "-i", "infile", type=click.File("rb"), default="-", show_default="stdin",
               help='JSON lines with at least {"id", "text"}.')
 @workers_option
 def statements(infile, workers) -> None:
@@ -246,7 +288,8 @@ def statements(infile, workers) -> None:
     the sourcing chain ("via", outermost first), nested relations marked
     "nested": true with their "parent", and the markers hedged, denial,
     confirmation and cue_connotation. A text that cannot be analysed (empty,
-    not English) gets "statements": [] and an "error".
+    not English, or past the time limit per document) gets "statements": []
+    and an "error"; a line that cannot be read prints {"id", "error"}.
 
     \b
     Example:
@@ -254,25 +297,32 @@ def statements(infile, workers) -> None:
     """
     from counterpoint.analyse import analyse_many
 
-    records = list(_json_records(infile))
-    good = [r for r in records if "error" not in r]
-    items = ((str(r.get("text") or ""), f"input {r.get('id')!r}", r.get("lang")) for r in good)
-    results = _progress(analyse_many(items, workers=workers), "Analysing")
-    for record in records:
-        if "error" in record:
-            record = {**record, "statements": []}
+    lines: deque[Line] = deque()  # read but not yet written, in input order
+
+    def texts() -> Iterator[tuple[str, str, str | None]]:
+        for line in read_lines(infile, STATEMENTS):
+            lines.append(line)
+            if line.ok:
+                yield line.record["text"], f"input {line.id!r}", line.record.get("lang")
+
+    def unreadable() -> None:
+        while lines and not lines[0].ok:
+            _emit(lines.popleft().error_record())
+
+    for result in _progress(analyse_many(texts(), workers=workers), "Analysing"):
+        unreadable()
+        record = lines.popleft().record
+        if isinstance(result, InputError):
+            record = {**record, "statements": [], "error": str(result)}
         else:
-            result = next(results)
-            if isinstance(result, InputError):
-                record = {**record, "statements": [], "error": str(result)}
-            else:
-                record = {**record, "statements": [st.to_dict() for st in result.statements],
-                          "speakers": [sp.to_dict() for sp in result.speakers]}
-        click.echo(json.dumps({**record, "schema_version": SCHEMA_VERSION}, ensure_ascii=False))
+            record = {**record, "statements": [st.to_dict() for st in result.statements],
+                      "speakers": [sp.to_dict() for sp in result.speakers]}
+        _emit({**record, "schema_version": SCHEMA_VERSION})
+    unreadable()
 
 
 @main.command()
-@click.option("--input", "-i", "infile", type=click.File("r"), default="-", show_default="stdin",
+@click.option("--input", "-i", "infile", type=click.File("rb"), default="-", show_default="stdin",
               help='JSON lines {"id", "title", "text", "published"} ("date" is accepted for "published").')
 def stories(infile) -> None:
     """Group articles into stories (the same real-world event), as they arrive.
@@ -282,7 +332,8 @@ def stories(infile) -> None:
     constant time per article however long the stream. "duplicate_of" names
     an earlier article this one copies (a wire story republished), and
     "date_conflict" explains a page date the text contradicts; such an
-    article still joins its story.
+    article still joins its story. A line that cannot be read prints
+    {"id", "error"}.
 
     \b
     Example:
@@ -291,20 +342,23 @@ def stories(infile) -> None:
     from counterpoint.stories import StoryGrouper, StoryInput
 
     grouper = StoryGrouper()
-    for record in _json_records(infile):
-        if "error" in record:
-            click.echo(json.dumps({**record, "story": None}, ensure_ascii=False))
+    for line in read_lines(infile, STORIES):
+        if not line.ok:
+            _emit(line.error_record())
             continue
-        ident = str(record.get("id"))
+        record = line.record
         published = record.get("published") or record.get("date")
-        assignment = grouper.add(StoryInput(id=ident, title=record.get("title"), text=str(record.get("text") or ""),
-                                            published=str(published) if published else None))
-        click.echo(json.dumps({"id": record.get("id"), **{k: v for k, v in assignment.to_dict().items() if k != "id"}},
-                              ensure_ascii=False))
+        try:
+            assignment = grouper.add(StoryInput(id=str(line.id), title=record.get("title"),
+                                                text=record.get("text") or "", published=published))
+        except Exception as exc:  # one record's failure is its own error line; the stream goes on
+            _emit({"id": line.id, "error": f"input line {line.number}: cannot group ({type(exc).__name__}: {exc})"})
+            continue
+        _emit({"id": line.id, **{k: v for k, v in assignment.to_dict().items() if k != "id"}})
 
 
 @main.command()
-@click.option("--input", "-i", "infile", type=click.File("r"), default="-", show_default="stdin",
+@click.option("--input", "-i", "infile", type=click.File("rb"), default="-", show_default="stdin",
               help='JSON lines {"id", "claim", "text"}.')
 @click.option("--batch", type=click.IntRange(1, 4096), default=256, show_default=True,
               help="Pairs classified together (bigger is faster, uses more memory).")
@@ -312,8 +366,10 @@ def stance(infile, batch) -> None:
     """Classify how a text stands towards a claim: agree, disagree, discuss or unrelated.
 
     Prints {"id", "stance", "scores": {"agree", "disagree", "discuss",
-    "unrelated"}} per input line, in order, and never an error line: a line
-    that cannot be read, or has no claim or text, is "unrelated".
+    "unrelated"}} per input line, in order. A line that cannot be read, or
+    whose claim or text is missing or not a string, prints {"id", "error"}
+    (the id when it can be recovered, else the line number); every valid line
+    gets a stance (an empty claim or text is "unrelated").
 
     \b
     Example:
@@ -322,15 +378,28 @@ def stance(infile, batch) -> None:
     """
     from counterpoint.compare.stance import classify_stance
 
-    def flush(records: list[dict]) -> None:
-        pairs = [(str(r.get("claim") or ""), str(r.get("text") or "")) for r in records]
-        for record, result in zip(records, classify_stance(pairs), strict=True):
-            click.echo(json.dumps({"id": record.get("id"), "stance": result.stance, "scores": result.scores},
-                                  ensure_ascii=False))
+    def flush(pending: list[Line]) -> None:
+        good = [line for line in pending if line.ok]
+        pairs = [(line.record["claim"], line.record["text"]) for line in good]
+        try:
+            results = dict(zip((id(line) for line in good), classify_stance(pairs), strict=True))
+        except Exception:  # find the one pair that fails; the others still get their stance
+            results = {}
+            for line, pair in zip(good, pairs, strict=True):
+                try:
+                    results[id(line)] = classify_stance([pair])[0]
+                except Exception as exc:
+                    line.problem = f"cannot classify ({type(exc).__name__}: {exc})"
+        for line in pending:
+            if not line.ok:
+                _emit(line.error_record())
+            else:
+                result = results[id(line)]
+                _emit({"id": line.id, "stance": result.stance, "scores": result.scores})
 
-    pending: list[dict] = []
-    for record in _json_records(infile):
-        pending.append({} if "error" in record else record)
+    pending: list[Line] = []
+    for line in read_lines(infile, STANCE):
+        pending.append(line)
         if len(pending) >= batch:
             flush(pending)
             pending = []
@@ -347,7 +416,7 @@ def analyse(db, workers, redo) -> None:
     from counterpoint.workflow import analyse_pending
 
     with _open_store(db, must_exist=True) as store:
-        n, errors = _guard(lambda: analyse_pending(store, workers, redo, progress=_progress))
+        n, errors = analyse_pending(store, workers, redo, progress=_progress)
     click.echo(f"{n} articles analysed, {len(errors)} not analysed", err=True)
     _report_errors(errors)
 
@@ -415,6 +484,7 @@ def export(db, fmt, output, all_versions, what) -> None:
     """
     from counterpoint.store import export_articles, export_rows
 
+    _check_writable(output)
     with _open_store(db, must_exist=True) as store:
         if what == "statements":
             n = export_rows(store.statement_rows(), Path(output), fmt)
@@ -439,7 +509,7 @@ def reextract(db, workers) -> None:
             else:
                 store.replace_article(result.article)  # its old analysis goes with it (ON DELETE CASCADE)
                 n += 1
-        analysed, _ = _guard(lambda: analyse_pending(store, workers, progress=_progress))
+        analysed, _ = analyse_pending(store, workers, progress=_progress)
     click.echo(f"{n} articles re-extracted, {len(errors)} failed; {analysed} analysed", err=True)
     _report_errors(errors)
 
@@ -457,7 +527,7 @@ def _open_store(db: str, must_exist: bool = False):
     if must_exist and not Path(db).exists():
         _fail(f"{db}: no such database; create it with 'counterpoint ingest SOURCES --db {db}'")
     try:
-        return Store(db)
+        return Store(db, on_wait=lambda message: click.echo(message, err=True))
     except StoreError as exc:
         _fail(str(exc))
 
@@ -469,17 +539,6 @@ def _ingest_summary(report, db: str) -> None:
     )
     for err in report.not_analysed:
         click.echo(f"  not analysed: {err}", err=True)
-
-
-def _guard(run: Callable[[], T]) -> T:
-    """Run a step; a missing model becomes a one-line error, not a traceback."""
-    from counterpoint.models import ModelMissing
-
-    try:
-        return run()
-    except ModelMissing as exc:
-        _fail(str(exc))
-        raise  # unreachable: _fail exits
 
 
 def _write_comparisons(comparisons, json_path, html_path, csv_dir, no_color: bool) -> None:
@@ -515,20 +574,27 @@ def _write_comparisons(comparisons, json_path, html_path, csv_dir, no_color: boo
             click.echo(f"{label} -> {path}", err=True)
 
 
-def _json_records(fh, what: str = "input") -> Iterator[dict]:
-    """JSON objects from lines; a bad line becomes a record with an 'error', so output stays line for line."""
-    for n, line in enumerate(fh, 1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except ValueError as exc:
-            yield {"id": None, "error": f"{what} line {n}: not valid JSON ({exc.msg})"}
-            continue
-        if not isinstance(record, dict):
-            yield {"id": None, "error": f"{what} line {n}: a JSON line must be an object"}
-            continue
-        yield record
+def _check_writable(path: str, folder: bool = False) -> None:
+    """Fail now, before any work, when an output cannot be written there."""
+    target = Path(path)
+    if target.exists():
+        if folder != target.is_dir():
+            _fail(f"{path}: {'not a folder' if folder else 'is a folder'}; give {'a folder' if folder else 'a file'}"
+                  " to write to")
+        if not os.access(target, os.W_OK):
+            _fail(f"{path}: not writable (permission denied)")
+        return
+    parent = target.parent if str(target.parent) else Path(".")
+    if not folder and not parent.is_dir():
+        _fail(f"{path}: cannot write there: the folder {parent} does not exist")
+    existing = next((p for p in [parent, *parent.parents] if p.exists()), Path("."))
+    if not existing.is_dir() or not os.access(existing, os.W_OK):
+        _fail(f"{path}: cannot write there: {existing} is not a writable folder")
+
+
+def _emit(record: dict) -> None:
+    """One output line of a JSON-lines stage (valid UTF-8, one line, whatever the record holds)."""
+    click.echo(dumps(record))
 
 
 def _article_record(a: Article) -> dict:
@@ -536,14 +602,6 @@ def _article_record(a: Article) -> dict:
     d.pop("source_text")
     d.pop("id")  # the content hash; manifest ids belong to the caller
     return {"article_id": a.id, **d, "schema_version": SCHEMA_VERSION, "counterpoint_version": __version__}
-
-
-def _manifest_entries(fh) -> Iterator[dict]:
-    for n, entry in enumerate(_json_records(fh, "manifest"), 1):
-        if "error" not in entry and not entry.get("path"):
-            yield {"id": entry.get("id"), "error": f"manifest line {n}: needs a 'path'"}
-        else:
-            yield entry
 
 
 def _collect_errors(items: Iterable[Document | InputError], errors: list[InputError]) -> Iterator[Document]:

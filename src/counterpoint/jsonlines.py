@@ -36,7 +36,6 @@ _READ_CHUNK = 1024 * 1024
 Types = tuple[type | None, ...]
 STRING = (str,)
 OPTIONAL_STRING = (str, None)
-SCALAR_ID = (str, int, float, bool, None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,8 +43,9 @@ class Contract:
     """What a stage accepts on each line."""
 
     fields: Mapping[str, Types]
-    required: tuple[str, ...] = ()
-    one_of: tuple[str, ...] = ()  # at least one of these must be a non-empty string
+    required: tuple[str, ...] = ()  # present and not null
+    nonempty: tuple[str, ...] = ()  # present, and not blank
+    one_of: tuple[str, ...] = ()  # at least one of these must be a non-blank string
 
     def problems(self, record: dict[str, Any]) -> list[str]:
         out = []
@@ -57,10 +57,10 @@ class Contract:
                 continue
             if not any(t is not None and isinstance(value, t) and not _bool_as_number(value, t) for t in types):
                 out.append(f"{name!r} must be {_describe(types)}, not {json_type(value)}")
-        for name in self.required:
+        for name in dict.fromkeys(self.required + self.nonempty):
             if name not in record or record[name] is None:
                 out.append(f"needs {name!r}")
-            elif isinstance(record[name], str) and not record[name].strip():
+            elif name in self.nonempty and isinstance(record[name], str) and not record[name].strip():
                 out.append(f"{name!r} is empty")
         if self.one_of and not any(isinstance(record.get(n), str) and record[n].strip() for n in self.one_of):
             out.append("needs " + " or ".join(repr(n) for n in self.one_of))
@@ -69,20 +69,25 @@ class Contract:
 
 @dataclass(slots=True)
 class Line:
-    """One input line: its number, and either the record or why there is none."""
+    """One input line: its number, and either the record or the problem that keeps it from being used."""
 
     number: int
     record: dict[str, Any] | None
-    error: str | None = None
-    id: Any = None  # the record's id, or whatever could be recovered of it; else the line number
+    problem: str | None = None
+    id: Any = None  # the record's id, or what could be recovered of it
+    what: str = "input"
 
     @property
     def ok(self) -> bool:
-        return self.error is None
+        return self.problem is None
 
-    def error_record(self, **extra: Any) -> dict[str, Any]:
-        """The output line for an input line that could not be used."""
-        return {"id": self.id, **extra, "error": self.error}
+    @property
+    def error(self) -> str:
+        return f"{self.what} line {self.number}: {self.problem}"
+
+    def error_record(self) -> dict[str, Any]:
+        """The output line for an input line that could not be used: its id, else its line number."""
+        return {"id": self.id if self.id is not None else self.number, "error": self.error}
 
 
 class _Refused(ValueError):
@@ -95,8 +100,7 @@ def read_lines(stream: IO[bytes] | IO[str], contract: Contract | None = None, wh
     binary = getattr(stream, "buffer", stream)
     for number, raw, too_long in _raw_lines(binary, max_bytes):
         if too_long:
-            yield Line(number, None, f"{what} line {number}: longer than the limit of {max_bytes // 2**20} MB",
-                       _recover_id(raw) or number)
+            yield Line(number, None, f"longer than the limit of {max_bytes / 2**20:g} MB", _recover_id(raw), what)
             continue
         if isinstance(raw, bytes):
             raw = raw.decode("utf-8", errors="replace")
@@ -110,25 +114,21 @@ def parse_line(text: str, number: int, contract: Contract | None = None, what: s
     """One line's text as a `Line` (the record, or one message naming every problem)."""
     try:
         record = loads(text)
-    except _Refused as exc:
-        return Line(number, None, f"{what} line {number}: {exc}", _recover_id(text) or number)
     except RecursionError:
-        return Line(number, None, f"{what} line {number}: not valid JSON (nested too deeply)", number)
+        return Line(number, None, "not valid JSON (nested too deeply)", None, what)
+    except _Refused as exc:
+        return Line(number, None, str(exc), _recover_id(text), what)
     except ValueError as exc:
-        reason = getattr(exc, "msg", None) or str(exc)
-        return Line(number, None, f"{what} line {number}: not valid JSON ({reason})", _recover_id(text) or number)
+        return Line(number, None, f"not valid JSON ({getattr(exc, 'msg', None) or exc})", _recover_id(text), what)
     if not isinstance(record, dict):
-        return Line(number, None, f"{what} line {number}: a JSON line must be an object, not {json_type(record)}",
-                    number)
+        return Line(number, None, f"a JSON line must be an object, not {json_type(record)}", None, what)
     ident = record.get("id")
-    if not isinstance(ident, SCALAR_ID[:-1]) and ident is not None:
-        return Line(number, None, f"{what} line {number}: 'id' must be a string or a number, not {json_type(ident)}",
-                    number)
+    if ident is not None and not isinstance(ident, str | int | float | bool):
+        return Line(number, None, f"'id' must be a string or a number, not {json_type(ident)}", None, what)
     problems = contract.problems(record) if contract else []
     if problems:
-        return Line(number, None, f"{what} line {number}: " + "; ".join(problems), ident if ident is not None
-                    else number)
-    return Line(number, record, None, ident)
+        return Line(number, None, "; ".join(problems), ident, what)
+    return Line(number, record, None, ident, what)
 
 
 def loads(text: str) -> Any:

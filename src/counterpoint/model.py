@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass, field, fields
 from typing import Any, Literal, Self
 
+from counterpoint.textsafe import valid_text
+
 SCHEMA_VERSION = 1
 
 ContentKind = Literal["html", "text", "article"]
@@ -88,6 +90,14 @@ class Document:
     outlet: str | None = None
     authors: list[str] = field(default_factory=list)
     published: str | None = None
+
+    def __post_init__(self) -> None:
+        # Names and hints come from file names, headers and feeds: make them storable text here, once.
+        for name in ("source", "url", "fetched", "encoding", "title", "outlet", "published"):
+            value = getattr(self, name)
+            if value is not None:
+                setattr(self, name, valid_text(str(value)))
+        self.authors = [valid_text(str(a)) for a in self.authors]
 
     @property
     def id(self) -> str:

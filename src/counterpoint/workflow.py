@@ -18,7 +18,7 @@ from counterpoint.errors import InputError
 from counterpoint.ingest import IngestOptions, read_sources, read_url_list
 from counterpoint.model import Article, Comparison, Document, OutletInfo
 from counterpoint.pipeline import extract_many
-from counterpoint.store import Store
+from counterpoint.store import Store, StoreError
 
 T = TypeVar("T")
 Progress = Callable[[Iterable[T], str], Iterator[T]]
@@ -67,7 +67,15 @@ def ingest_sources(
             report.errors.append(err)
             store.log_error(err.source, err.problem)
             continue
-        outcome = store.add(result.document, result.article)
+        try:
+            outcome = store.add(result.document, result.article)
+        except StoreError:
+            raise  # the database itself (disk full, locked, corrupted): nothing more can be stored
+        except Exception as exc:  # this document's data: it alone fails
+            err = InputError(result.document.source, f"cannot store ({type(exc).__name__}: {exc})")
+            report.errors.append(err)
+            store.log_error(err.source, err.problem)
+            continue
         if outcome == "added":
             report.added += 1
         elif outcome == "new_version":
@@ -75,18 +83,27 @@ def ingest_sources(
         else:
             report.unchanged += 1
         report.article_ids.append(result.article.id)
-    if analyse:
-        report.analysed, report.not_analysed = analyse_pending(store, workers, progress=progress)
     report.article_ids = list(dict.fromkeys(report.article_ids))
+    if analyse:
+        # Only what these sources hold: a document that failed before (too long, say) must not
+        # block every later ingest by being retried each time ('counterpoint analyse' retries it).
+        report.analysed, report.not_analysed = analyse_pending(store, workers, progress=progress,
+                                                               only=report.article_ids)
     return report
 
 
-def analyse_pending(store: Store, workers: int = 1, redo: bool = False,
-                    progress: Progress = _no_progress) -> tuple[int, list[InputError]]:
-    """Analyse stored articles (those without an analysis, or all), saving each as it is done."""
+def analyse_pending(store: Store, workers: int = 1, redo: bool = False, progress: Progress = _no_progress,
+                    only: Collection[str] | None = None) -> tuple[int, list[InputError]]:
+    """Analyse stored articles (those without an analysis, or all; of `only` when given), saving each as it is done.
+
+    One article's failure is its error (kept in the store's errors table); the others go on.
+    """
     from counterpoint.analyse import analyse_many
 
     articles = list(store.articles(with_analysis=False)) if redo else list(store.unanalysed())
+    if only is not None:
+        wanted = set(only)
+        articles = [a for a in articles if a.id in wanted]
     if not articles:
         return 0, []
     items = ((a.text, a.source or a.id, a.lang) for a in articles)
@@ -95,21 +112,31 @@ def analyse_pending(store: Store, workers: int = 1, redo: bool = False,
     for article, result in zip(articles, progress(analyse_many(items, workers=workers), "Analysing"), strict=True):
         if isinstance(result, InputError):
             errors.append(result)
-        else:
+            store.log_error(result.source, f"not analysed: {result.problem}")
+            continue
+        try:
             store.save_analysis(article.id, result)
-            n += 1
+        except StoreError:
+            raise
+        except Exception as exc:
+            err = InputError(article.source or article.id, f"cannot store its analysis ({type(exc).__name__}: {exc})")
+            errors.append(err)
+            store.log_error(err.source, err.problem)
+            continue
+        n += 1
     return n, errors
 
 
 def compare_stored(
     store: Store, article_ids: Collection[str] | None = None, outlets: Mapping[str, OutletInfo] | None = None,
-    progress: Progress = _no_progress,
+    progress: Progress = _no_progress, failures: list[InputError] | None = None,
 ) -> list[Comparison]:
     """Group stored articles into stories, compare each story, and store the comparisons.
 
     With `article_ids`, only those articles are grouped and compared (the files a user
     named); stored stories that held any of them are replaced. Without, every latest
-    article is regrouped and stories that no longer exist are dropped.
+    article is regrouped and stories that no longer exist are dropped. With a
+    `failures` list, a story that cannot be compared is added to it and the others go on.
     """
     from counterpoint.compare import compare_story
     from counterpoint.compare.stance import classify_stance
@@ -131,10 +158,17 @@ def compare_stored(
         if got.date_conflict:
             notes.setdefault(a.id, []).append(got.date_conflict)
     comparisons = []
+    failed: set[str] = set()  # their stored comparisons, if any, stay as they were
     for group in progress(list(members.values()), "Comparing"):
         story_id = story_key(group)
-        comparisons.append(compare_story(group, story_id, duplicates, notes, outlets, stance=classify_stance))
-    keep = {c.story for c in comparisons}
+        try:
+            comparisons.append(compare_story(group, story_id, duplicates, notes, outlets, stance=classify_stance))
+        except Exception as exc:  # one story's failure is its own error; the other stories are compared
+            if failures is None:
+                raise
+            failures.append(InputError(story_id, f"cannot compare ({type(exc).__name__}: {exc})"))
+            failed.add(story_id)
+    keep = {c.story for c in comparisons} | failed
     if wanted is None:
         store.retire_stories(keep)
     else:

@@ -7,9 +7,11 @@ speech; the modules beside it resolve speakers, chains and stance markers.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
+from counterpoint.analyse.pieces import piece_bounds
 from counterpoint.analyse.statements import build_analysis
 from counterpoint.errors import InputError
 from counterpoint.model import Analysis, Article
@@ -19,7 +21,9 @@ from counterpoint.models.language import detect_language
 __all__ = ["analyse", "analyse_many", "analyse_text", "check_text"]
 
 SUPPORTED_LANGUAGES = {"en"}
-CHUNK_CHARS = 100_000  # spaCy's memory grows with document length; long texts are parsed in pieces
+DOC_SECONDS = 180.0  # one document's analysis budget: past it, the document is an error line, not a hang
+BATCH_CHARS = 1_000_000  # characters of text parsed together (memory)
+MINIBATCH_CHARS = 60_000  # spaCy's memory grows with the characters of one minibatch (~0.3 GB per 100k)
 
 
 def check_text(text: str, source: str, lang: str | None = None) -> None:
@@ -47,54 +51,107 @@ def analyse(article: Article) -> Article:
     return replace(article, analysis=analyse_text(article.text, article.source or article.id, article.lang))
 
 
-def analyse_many(items: Iterable[tuple[str, str, str | None]], workers: int = 1,
-                 batch_size: int = 64) -> Iterator[Analysis | InputError]:
-    """Analyse (text, source, lang) triples in input order; an InputError for each refused text.
+def analyse_many(items: Iterable[tuple[str, str, str | None]], workers: int = 1, batch_size: int = 64,
+                 seconds: float = DOC_SECONDS) -> Iterator[Analysis | InputError]:
+    """Analyse (text, source, lang) triples in input order; an InputError for each text that is refused or fails.
 
-    Texts are parsed in batches through `nlp.pipe`, several times faster
-    than one by one; `workers` > 1 parses each batch in that many processes.
+    Texts are parsed in batches through `nlp.pipe`, several times faster than
+    one by one; `workers` > 1 parses each batch in that many processes. A batch
+    holds at most `batch_size` texts and `BATCH_CHARS` characters, and texts are
+    parsed in bounded pieces (`pieces`), so memory stays flat however long an
+    article or a stream is. One text's failure, or its running past `seconds`,
+    is that text's error; the others go on.
     """
     nlp = spacy_pipeline()
     batch: list[tuple[str, str, str | None]] = []
+    chars = 0
     for item in items:
         batch.append(item)
-        if len(batch) >= batch_size * max(1, workers):
-            yield from _analyse_batch(nlp, batch, workers)
-            batch = []
+        chars += len(item[0]) if isinstance(item[0], str) else 0
+        if len(batch) >= batch_size * max(1, workers) or chars >= BATCH_CHARS:
+            yield from _analyse_batch(nlp, batch, workers, seconds)
+            batch, chars = [], 0
     if batch:
-        yield from _analyse_batch(nlp, batch, workers)
+        yield from _analyse_batch(nlp, batch, workers, seconds)
 
 
-def _analyse_batch(nlp, batch: list[tuple[str, str, str | None]], workers: int) -> Iterator[Analysis | InputError]:
-    plans: list[InputError | int] = []
-    pieces: list[str] = []
+def _analyse_batch(nlp, batch: list[tuple[str, str, str | None]], workers: int,
+                   seconds: float) -> Iterator[Analysis | InputError]:
+    plans: list[InputError | list[tuple[int, int]]] = []
     for text, source, lang in batch:
         try:
             check_text(text, source, lang)
+            plans.append(piece_bounds(text))
         except InputError as exc:
             plans.append(exc)
-            continue
-        chunks = _chunks(text)
-        plans.append(len(chunks))
-        pieces.extend(chunks)
-    docs = iter(nlp.pipe(pieces, n_process=workers if len(pieces) > 1 else 1))
-    for (text, _, _), plan in zip(batch, plans, strict=True):
+        except Exception as exc:  # a library's bug on one hostile text must not end the batch
+            plans.append(InputError(source, f"cannot analyse ({type(exc).__name__}: {exc})"))
+    parse = _SharedParse(nlp, [(text, plan) for (text, _, _), plan in zip(batch, plans, strict=True)
+                               if not isinstance(plan, InputError)], workers)
+    for (text, source, _), plan in zip(batch, plans, strict=True):
         if isinstance(plan, InputError):
             yield plan
-        else:
-            yield build_analysis(text, [next(docs) for _ in range(plan)])
+            continue
+        try:
+            yield build_analysis(text, parse.pieces(text, plan, source, time.monotonic() + seconds))
+        except InputError as exc:
+            yield exc
+        except Exception as exc:
+            yield InputError(source, f"analysis failed ({type(exc).__name__}: {exc})")
+        finally:
+            parse.finish()
 
 
-def _chunks(text: str) -> list[str]:
-    """Cut a long text at paragraph breaks into pieces spaCy parses comfortably; offsets are kept by concatenation."""
-    if len(text) <= CHUNK_CHARS:
-        return [text]
-    out, start = [], 0
-    while start < len(text):
-        end = min(start + CHUNK_CHARS, len(text))
-        if end < len(text):
-            cut = text.rfind("\n", start + CHUNK_CHARS // 2, end)
-            end = cut + 1 if cut != -1 else end
-        out.append(text[start:end])
-        start = end
-    return out
+class _SharedParse:
+    """One `nlp.pipe` over the pieces of a batch's texts, taken text by text in order.
+
+    A text stopped part-way (its time is up, or its analysis failed) has its
+    remaining pieces fed to spaCy as "" and skipped, so the next text gets its
+    own pieces; if the parse itself fails, the rest is parsed one piece at a time.
+    """
+
+    def __init__(self, nlp, texts: list[tuple[str, list[tuple[int, int]]]], workers: int) -> None:
+        self.nlp = nlp
+        self.texts = texts
+        self.current = -1
+        self.left = 0  # pieces of the current text not taken yet
+        n = sum(len(plan) for _, plan in texts)
+        # Bigger minibatches parse short texts faster; the longest piece bounds how many fit the memory budget.
+        longest = max((e - s for _, plan in texts for s, e in plan), default=1)
+        size = max(1, min(64, MINIBATCH_CHARS // max(1, longest)))
+        self.shared: Iterator | None = iter(nlp.pipe(self._feed(), batch_size=size,
+                                                     n_process=workers if n > 1 else 1))
+        self.stopped: set[int] = set()
+
+    def _feed(self) -> Iterator[str]:
+        for i, (text, plan) in enumerate(self.texts):
+            for s, e in plan:
+                yield "" if i in self.stopped else text[s:e]
+
+    def pieces(self, text: str, plan: list[tuple[int, int]], source: str, deadline: float) -> Iterator:
+        self.current += 1
+        self.left = len(plan)
+        for s, e in plan:
+            if time.monotonic() > deadline:
+                raise InputError(source, "analysis stopped: the text took longer than the limit per document"
+                                         f" ({DOC_SECONDS:.0f} s); it is too long or too unusual")
+            doc = self._next()
+            self.left -= 1
+            yield doc if doc is not None else self.nlp(text[s:e])
+
+    def finish(self) -> None:
+        """Skip what is left of the current text's pieces."""
+        if self.left:
+            self.stopped.add(self.current)
+        while self.left:
+            self._next()
+            self.left -= 1
+
+    def _next(self):
+        if self.shared is None:
+            return None
+        try:
+            return next(self.shared)
+        except Exception:
+            self.shared = None
+            return None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from spacy.tokens import Doc
 
 from counterpoint.analyse.attribution import Attribution, find_attributions
@@ -12,8 +14,11 @@ from counterpoint.analyse.speakers import SpeakerResolver, normalise
 from counterpoint.model import Analysis, Entity, Span, Speaker, Statement, Via
 
 
-def build_analysis(text: str, docs: list[Doc]) -> Analysis:
-    """The analysis of `text`, parsed as consecutive pieces `docs` (one piece for all but huge texts)."""
+def build_analysis(text: str, docs: Iterable[Doc]) -> Analysis:
+    """The analysis of `text`, parsed as consecutive pieces `docs` (one piece for all but long texts).
+
+    `docs` may be lazy: each piece is used and let go before the next is parsed.
+    """
     analysis = Analysis()
     offset = 0
     speakers: dict[str, Speaker] = {}

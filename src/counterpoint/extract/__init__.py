@@ -24,6 +24,7 @@ from counterpoint.extract.furniture import clean_text
 from counterpoint.extract.metadata import PageMetadata, date_from_dateline, outlet_from_url, read_metadata
 from counterpoint.model import Article, Document, Removal
 from counterpoint.models.language import detect_language
+from counterpoint.textsafe import valid_text
 
 __all__ = ["extract", "extract_html", "outlet_from_url"]
 
@@ -77,6 +78,12 @@ def _parse(html: str, source: str) -> tuple[HtmlElement, bool]:
 
 
 def _article(doc: Document, source_text: str, meta: PageMetadata) -> Article:
+    # A page's "&#xDFFF;" or a NUL becomes text no encoder takes: made valid before any offset is computed.
+    source_text = valid_text(source_text)
+    meta = PageMetadata(
+        title=_valid(meta.title), authors=[valid_text(a) for a in meta.authors], published=_valid(meta.published),
+        outlet=_valid(meta.outlet), url=_valid(meta.url), lang=_valid(meta.lang),
+    )
     text, removed = clean_text(source_text)
     if not text.strip():
         raise InputError(doc.source, "nothing left after removing page furniture")
@@ -94,6 +101,10 @@ def _article(doc: Document, source_text: str, meta: PageMetadata) -> Article:
         source_text=source_text,
         removed=removed,
     )
+
+
+def _valid(value: str | None) -> str | None:
+    return valid_text(value) if value is not None else None
 
 
 def _dateline(removed: list[Removal]) -> str | None:

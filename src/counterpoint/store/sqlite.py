@@ -10,37 +10,64 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 from counterpoint import __version__
 from counterpoint.model import Analysis, Article, Comparison, Document, Removal, Span
 from counterpoint.model import speaker_id as make_speaker_id
 from counterpoint.store.schema import MIGRATIONS, SCHEMA_VERSION
+from counterpoint.textsafe import valid_text
+
+T = TypeVar("T")
 
 Outcome = Literal["added", "new_version", "unchanged"]
 
 
 class StoreError(Exception):
-    """The database cannot be used (wrong file, newer schema, locked)."""
+    """The database cannot be used (wrong file, newer schema, locked, disk full, corrupted): one line says why."""
+
+
+LOCK_WAIT_SECONDS = 60.0  # how long a writer waits for another process's transaction before giving up
+_BUSY_SECONDS = 5.0  # one attempt; ordinary concurrent writers (one short transaction per document) fit in it
 
 
 class Store:
-    """A counterpoint database file. Use as a context manager, or call `close()`."""
+    """A counterpoint database file. Use as a context manager, or call `close()`.
 
-    def __init__(self, path: str | Path) -> None:
+    `on_wait` is told (once per wait) when another process holds the write
+    lock for more than a few seconds, so a person knows why nothing moves.
+    """
+
+    def __init__(self, path: str | Path, on_wait: Callable[[str], None] | None = None,
+                 lock_wait: float = LOCK_WAIT_SECONDS) -> None:
         self.path = Path(path)
+        self.on_wait = on_wait
+        self.lock_wait = lock_wait
+        if self.path.is_dir():
+            raise StoreError(f"{self._name}: is a folder, not a database file")
         try:
-            self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-            self.db.row_factory = sqlite3.Row
-            self.db.execute("PRAGMA journal_mode = WAL")
-            self.db.execute("PRAGMA foreign_keys = ON")
-            self.db.execute("PRAGMA synchronous = NORMAL")
-            self._migrate()
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path}: not a usable counterpoint database ({exc})") from None
+            self.db = sqlite3.connect(self.path, timeout=_BUSY_SECONDS, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self._name}: cannot open the database ({exc})") from None
+        try:
+            with self._errors():
+                self.db.row_factory = sqlite3.Row
+                self.db.execute("PRAGMA journal_mode = WAL")
+                self.db.execute("PRAGMA foreign_keys = ON")
+                self.db.execute("PRAGMA synchronous = NORMAL")
+                self._migrate()
+        except BaseException:
+            self.db.close()
+            raise
+
+    @property
+    def _name(self) -> str:
+        return valid_text(str(self.path))
 
     def __enter__(self) -> Store:
         return self
@@ -50,6 +77,65 @@ class Store:
 
     def close(self) -> None:
         self.db.close()
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        """SQLite's exceptions as StoreError with a message a user can act on (one line)."""
+        try:
+            yield
+        except StoreError:
+            raise
+        except sqlite3.OperationalError as exc:
+            text = str(exc)
+            if "disk is full" in text or "database or disk is full" in text:
+                raise StoreError(f"{self._name}: the disk is full; nothing was half-written: free some space"
+                                 " and run the same command again") from None
+            if "locked" in text or "busy" in text:
+                raise StoreError(self._locked_message()) from None
+            if "readonly" in text or "read-only" in text:
+                raise StoreError(f"{self._name}: the database is read-only (check the file's permissions)") from None
+            raise StoreError(f"{self._name}: database error ({text})") from None
+        except sqlite3.DatabaseError as exc:  # "file is not a database", "database disk image is malformed"
+            if type(exc) is not sqlite3.DatabaseError and not any(
+                    w in str(exc) for w in ("malformed", "not a database", "corrupt")):
+                raise  # a problem with the data written (IntegrityError...): the caller's document, not the file
+            raise StoreError(f"{self._name}: not a usable counterpoint database ({exc}); restore it from a"
+                             " backup, or give another --db") from None
+
+    def _locked_message(self) -> str:
+        return (f"{self._name}: the database is locked by another process (waited {self.lock_wait:.0f} s); run"
+                " again when it has finished")
+
+    def _begin(self) -> None:
+        """BEGIN IMMEDIATE, waiting up to `lock_wait` seconds for another writer (and saying so once)."""
+        deadline = time.monotonic() + self.lock_wait
+        told = False
+        while True:
+            try:
+                self.db.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                if time.monotonic() >= deadline:
+                    raise StoreError(self._locked_message()) from None
+                if not told and self.on_wait is not None:
+                    self.on_wait(f"{self._name}: another process is writing; waiting up to"
+                                 f" {self.lock_wait:.0f} s for it")
+                    told = True
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """One atomic write: all of it or none of it, errors as StoreError."""
+        with self._errors():
+            self._begin()
+            try:
+                yield
+                self.db.execute("COMMIT")
+            except BaseException:
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
+                raise
 
     # -- schema -------------------------------------------------------------
 
@@ -61,19 +147,14 @@ class Store:
         current = self.schema_version
         if current > SCHEMA_VERSION:
             raise StoreError(
-                f"{self.path}: schema version {current} is newer than this counterpoint ({SCHEMA_VERSION}); upgrade"
+                f"{self._name}: schema version {current} is newer than this counterpoint ({SCHEMA_VERSION}); upgrade"
             )
         for version in range(current, SCHEMA_VERSION):
-            self.db.execute("BEGIN IMMEDIATE")
-            try:
+            with self._transaction():
                 if self.schema_version == version:  # another process may have migrated meanwhile
                     for statement in _split_sql(MIGRATIONS[version]):
                         self.db.execute(statement)
                     self.db.execute(f"PRAGMA user_version = {version + 1}")
-                self.db.execute("COMMIT")
-            except BaseException:
-                self.db.execute("ROLLBACK")
-                raise
 
     # -- writing ------------------------------------------------------------
 
@@ -83,10 +164,8 @@ class Store:
     def add(self, doc: Document, article: Article) -> Outcome:
         """Store a document with its article, atomically; a known document is left as it is."""
         now = _now()
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
+        with self._transaction():
             if self.has_document(doc.id):
-                self.db.execute("COMMIT")
                 return "unchanged"
             self.db.execute(
                 "INSERT INTO documents (id, kind, source, url, fetched, encoding, title, outlet, authors, published,"
@@ -98,25 +177,16 @@ class Store:
             version = self.db.execute("SELECT coalesce(max(version), 0) + 1 FROM articles WHERE key = ?",
                                       (key,)).fetchone()[0]
             self._insert_article(article, key, version, now)
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
         return "added" if version == 1 else "new_version"
 
     def replace_article(self, article: Article) -> None:
         """Re-extraction: the document's article is rewritten in place, keeping its version."""
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
+        with self._transaction():
             row = self.db.execute("SELECT key, version FROM articles WHERE id = ?", (article.id,)).fetchone()
             self.db.execute("DELETE FROM removals WHERE article_id = ?", (article.id,))
             self.db.execute("DELETE FROM articles WHERE id = ?", (article.id,))
             key, version = (row["key"], row["version"]) if row else (article.url or f"doc:{article.id}", 1)
             self._insert_article(article, key, version, _now())
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
 
     def _insert_article(self, a: Article, key: str, version: int, now: str) -> None:
         self.db.execute(
@@ -132,8 +202,7 @@ class Store:
 
     def save_analysis(self, article_id: str, analysis: Analysis) -> None:
         """Store (or replace) an article's analysis, atomically."""
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
+        with self._transaction():
             for table in ("analyses", "speakers", "statements", "entities"):
                 self.db.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
             self.db.execute(
@@ -160,14 +229,12 @@ class Store:
                 'INSERT INTO entities (article_id, start, "end", text, label) VALUES (?, ?, ?, ?, ?)',
                 [(article_id, e.span.start, e.span.end, e.span.text, e.label) for e in analysis.entities],
             )
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
 
     def analysis(self, article_id: str) -> Analysis | None:
+        """An article's analysis; None when there is none, or when its stored row cannot be read
+        (the article then counts as not analysed: `counterpoint analyse --all` rebuilds it)."""
         row = self.db.execute("SELECT data FROM analyses WHERE article_id = ?", (article_id,)).fetchone()
-        return Analysis.from_dict(json.loads(row[0])) if row else None
+        return _loads(row[0], Analysis.from_dict) if row else None
 
     def unanalysed(self) -> Iterator[Article]:
         """Latest articles that have no analysis yet (new, or re-extracted since)."""
@@ -191,8 +258,7 @@ class Store:
         """Store (or replace) a story's comparison, atomically."""
         published = sorted(a.published for a in c.articles if a.published)
         title = next((a.title for a in c.articles if a.title), None)
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
+        with self._transaction():
             self.db.execute("DELETE FROM stories WHERE id = ?", (c.story,))
             self.db.execute(
                 "INSERT INTO stories (id, title, first_published, last_published, outlets, articles, compared,"
@@ -216,26 +282,18 @@ class Store:
                 "INSERT INTO claims (story_id, id, text, outlets) VALUES (?, ?, ?, ?)",
                 [(c.story, cl.id, cl.text, json.dumps(cl.outlets, ensure_ascii=False)) for cl in c.claims],
             )
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
 
     def retire_stories(self, keep: set[str]) -> int:
         """Drop stored stories not in `keep` (after a regrouping moved their articles elsewhere)."""
         gone = [r[0] for r in self.db.execute("SELECT id FROM stories") if r[0] not in keep]
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
+        with self._transaction():
             self.db.executemany("DELETE FROM stories WHERE id = ?", [(g,) for g in gone])
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
         return len(gone)
 
     def comparison(self, story_id: str) -> Comparison | None:
+        """A stored comparison; None when there is none or its row cannot be read (compare the story again)."""
         row = self.db.execute("SELECT data FROM stories WHERE id = ?", (story_id,)).fetchone()
-        return Comparison.from_dict(json.loads(row[0])) if row else None
+        return _loads(row[0], Comparison.from_dict) if row else None
 
     def story_rows(self, query: str | None = None, outlet: str | None = None, finding_type: str | None = None,
                    since: str | None = None, until: str | None = None, limit: int = 100,
@@ -267,7 +325,7 @@ class Store:
         for r in self.db.execute(sql, [*args, limit, offset]).fetchall():
             counts = dict(self.db.execute(
                 "SELECT type, count(*) FROM findings WHERE story_id = ? GROUP BY type", (r["id"],)).fetchall())
-            out.append({"story": r["id"], "title": r["title"], "outlets": json.loads(r["outlets"]),
+            out.append({"story": r["id"], "title": r["title"], "outlets": _json_list(r["outlets"]),
                         "published": r["last_published"], "first_published": r["first_published"],
                         "articles": r["articles"], "findings": counts})
         return out
@@ -313,7 +371,9 @@ class Store:
         return [dict(r) for r in rows]
 
     def log_error(self, source: str, problem: str) -> None:
-        self.db.execute("INSERT INTO errors (source, problem, at) VALUES (?, ?, ?)", (source, problem, _now()))
+        with self._transaction():
+            self.db.execute("INSERT INTO errors (source, problem, at) VALUES (?, ?, ?)",
+                            (valid_text(source), valid_text(problem), _now()))
 
     # -- reading ------------------------------------------------------------
 
@@ -343,7 +403,7 @@ class Store:
             yield Document(
                 raw=row["raw"], kind=row["kind"], source=row["source"], url=row["url"], fetched=row["fetched"],
                 encoding=row["encoding"], title=row["title"], outlet=row["outlet"],
-                authors=json.loads(row["authors"]), published=row["published"],
+                authors=_json_list(row["authors"]), published=row["published"],
             )
 
     def count(self, table: str) -> int:
@@ -365,10 +425,27 @@ class Store:
         ]
         return Article(
             id=row["id"], text=row["text"], title=row["title"], outlet=row["outlet"],
-            authors=json.loads(row["authors"]), published=row["published"], lang=row["lang"], url=row["url"],
+            authors=_json_list(row["authors"]), published=row["published"], lang=row["lang"], url=row["url"],
             source=row["source"], source_text=row["source_text"], removed=removed,
             analysis=self.analysis(row["id"]) if with_analysis else None,
         )
+
+
+def _loads(data: str | bytes | None, build: Callable[[dict], T]) -> T | None:
+    """A stored JSON column as an object; None for a row damaged outside counterpoint (bad JSON or shape)."""
+    try:
+        return build(json.loads(data)) if data else None
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
+
+
+def _json_list(data: str | None) -> list:
+    """A stored JSON list column; [] when it cannot be read."""
+    try:
+        value = json.loads(data) if data else []
+    except ValueError:
+        return []
+    return value if isinstance(value, list) else []
 
 
 def _split_sql(script: str) -> list[str]:

@@ -105,8 +105,10 @@ def default_runner(db_path: Path) -> Callable[..., None]:
             job.errors += [f"{e.source}: {e.problem}" for e in report.errors]
             job.errors += [f"{e.source}: {e.problem}" for e in report.not_analysed]
             if report.article_ids:
-                comparisons = compare_stored(store, report.article_ids, progress=progress)
+                failures: list = []
+                comparisons = compare_stored(store, report.article_ids, progress=progress, failures=failures)
                 job.stories = [c.story for c in comparisons]
+                job.errors += [f"{e.source}: {e.problem}" for e in failures]
 
     return run
 
