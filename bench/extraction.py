@@ -11,7 +11,11 @@ scorer's table, then our verdict on the issue's goals:
   * docs/s (from counterpoint's own per-document `seconds`, as the scorer
     times the libraries: pages already in memory) >= 0.8x trafilatura's.
 
-Then it checks that no page furniture is left in the example story, and with
+Then it checks that no page furniture is left in the example story, scores
+the hand-written layout pages of tests/fixtures/extract (live blogs, an
+article split around ads, a key-points box, short paragraphs, an interview,
+a list, teasers built like the article) beside trafilatura: the share of
+each article's paragraphs kept and the furniture left, and with
 --workers-check times `counterpoint extract --workers 1` against
 `--workers 2` on 1,000 copies of the benchmark's pages.
 
@@ -37,6 +41,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "arms-race-2018"
+LAYOUTS = ROOT / "tests" / "fixtures" / "extract"
 LIBRARIES = ("trafilatura", "trafilatura-precision", "readability")
 F1_GOAL = 0.970
 SPEED_GOAL = 0.8  # counterpoint docs/s over trafilatura's (default settings)
@@ -134,6 +139,50 @@ def check_example() -> bool:
     return ok
 
 
+def check_layouts() -> bool:
+    """Extract the layout fixtures; per page, the share of the article's paragraphs kept, ours beside trafilatura's.
+
+    The fixtures' manifest (layouts.json) names each article's paragraphs (an
+    XPath) and the furniture that must go. Ours must keep every paragraph and
+    leave no furniture; trafilatura (default and favor_precision, text as the
+    scorer asks for it) is printed for reference.
+    """
+    import trafilatura
+    from lxml.html import fromstring
+
+    manifest = json.loads((LAYOUTS / "layouts.json").read_text(encoding="utf-8"))
+    names = sorted(manifest["pages"])
+    proc = subprocess.run([*counterpoint_cmd(), "extract", *(str(LAYOUTS / n) for n in names)], cwd=ROOT, text=True,
+                          capture_output=True)
+    if proc.returncode != 0:
+        print(f"\nlayout pages: extraction failed\n{proc.stderr[-2000:]}")
+        return False
+    ours = {Path(r["source"]).name: r["text"] for r in map(json.loads, proc.stdout.splitlines())}
+
+    def norm(text: str) -> str:
+        return " ".join(text.split())
+
+    def kept(blocks: list[str], text: str | None) -> str:
+        text = norm(text or "")
+        return f"{sum(b in text for b in blocks)}/{len(blocks)}"
+
+    print(f"\nlayout pages ({LAYOUTS.relative_to(ROOT)}): article paragraphs kept, furniture left")
+    print(f"  {'page':24} {'cp':>7} {'trafilatura':>12} {'precision':>10}  cp chars  furniture left (cp)")
+    ok = True
+    for name in names:
+        page = manifest["pages"][name]
+        html = (LAYOUTS / name).read_text(encoding="utf-8")
+        blocks = [norm(el.text_content()) for el in fromstring(html).xpath(page["article"])]
+        text = ours.get(name, "")
+        left = [f for f in (*manifest["furniture_on_every_page"], *page["furniture"]) if f in text]
+        complete = all(b in norm(text) for b in blocks)
+        ok = ok and complete and not left
+        print(f"  {name:24} {kept(blocks, text):>7} {kept(blocks, trafilatura.extract(html)):>12}"
+              f" {kept(blocks, trafilatura.extract(html, favor_precision=True)):>10}  {len(text):8}"
+              f"  {left or 'none'}{'' if complete else '  MISSED: paragraphs lost'}")
+    return ok
+
+
 def workers_check(shared: Path, n_files: int) -> None:
     """Wall time of `counterpoint extract --manifest -` on n_files pages with 1 and 2 worker processes."""
     pages = sorted((shared / "data" / "extraction" / "html").glob("*.html.gz"))
@@ -171,6 +220,7 @@ def main() -> int:
     rows = run_scorer(shared, args.rounds)
     ok = verdict(rows)
     ok = check_example() and ok
+    ok = check_layouts() and ok
     if args.workers_check:
         workers_check(shared, args.files)
     return 0 if ok else 1

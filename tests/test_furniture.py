@@ -177,6 +177,38 @@ def test_appeal_is_removed_from_its_opening_to_its_end() -> None:
     assert cleaned == ARTICLE
 
 
+def test_appeal_ends_at_a_line_that_reports_speech() -> None:
+    appeal = "Dear readers,\nWe rely on readers like you. Please support our work.\n"
+    news = (
+        "\u201cWe will keep looking for as long as it takes,\u201d the coastguard said on Sunday.\n"
+        "Our crews were joined by volunteers from three villages, and we thank them, the station added.\n"
+    )
+    cleaned, removed = _check_contract(ARTICLE + appeal + news)
+    assert [r for r, _ in removed] == ["appeal"] * 2
+    assert cleaned == ARTICLE + news
+
+
+def test_rules_that_follow_their_neighbours_never_take_most_of_a_long_text() -> None:
+    """A live blog written as 'we' under an appeal-like first line: the run-on would take every entry."""
+    entries = "".join(
+        f"{19 + i // 12}:{i * 5 % 60:02d} We are at the arena, where our reporter has news of award number {i}."
+        f" Around us the crowd is on its feet for the best night of the year so far.\n"
+        for i in range(30)
+    )
+    text = "We need your help\n" + entries + "Share this article\n"
+    cleaned, removed = _check_contract(text)
+    assert removed == [("widget", "Share this article")]  # the line-by-line removals still stand
+    assert cleaned == "We need your help\n" + entries
+
+
+def test_a_short_text_may_still_lose_more_furniture_than_it_keeps() -> None:
+    """Under a long related list a brief is the smaller part, and the list still goes (it is short in itself)."""
+    related = "Related stories\n" + "".join(f"Council votes on plan number {i} for the harbour\n" for i in range(10))
+    cleaned, removed = _check_contract(ARTICLE + related)
+    assert [r for r, _ in removed] == ["related_headlines"] * 11
+    assert cleaned == ARTICLE
+
+
 def test_blank_lines_between_paragraphs_are_kept_as_they_were() -> None:
     text = "\n    First paragraph of the story.\n\n    READ MORE: Something Else\n\n    Second paragraph.\n"
     cleaned, removed = _check_contract(text)
