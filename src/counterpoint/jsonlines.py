@@ -104,7 +104,7 @@ def read_lines(stream: IO[bytes] | IO[str], contract: Contract | None = None, wh
             continue
         if isinstance(raw, bytes):
             raw = raw.decode("utf-8", errors="replace")
-        text = raw.rstrip("\r\n")
+        text = raw.rstrip("\r\n").removeprefix("\ufeff")  # a byte-order mark, as Windows tools write it
         if not text.strip():
             continue
         yield parse_line(text, number, contract, what)
@@ -198,7 +198,7 @@ def _constant(name: str) -> Any:
     raise _Refused(f"{name} is not a JSON value")
 
 
-_ID = re.compile(r'"id"\s*:\s*("(?:[^"\\]|\\.){0,200}"|-?\d{1,30})')
+_ID = re.compile(r'"id"\s*:\s*("(?:[^"\\]|\\.){0,200}"|-?\d{1,30}(?=\s*[,}]))')
 
 
 def _recover_id(text: str | bytes) -> Any:

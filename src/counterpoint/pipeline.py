@@ -5,6 +5,7 @@ This is where stages are composed; the stages themselves stay pure functions.
 
 from __future__ import annotations
 
+import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -81,6 +82,9 @@ def extract_path(path: str, url: str | None = None, options: IngestOptions | Non
     decompressed before the clock starts); a read error reports its own time.
     """
     start = time.perf_counter()
+    if os.path.isdir(path):
+        error = InputError(path, "is a folder; a manifest line names one file")
+        return Extracted(Document(b"", "text", path), None, error, time.perf_counter() - start)
     item = next(iter(read_sources([path], options or IngestOptions())), None)
     if item is None:
         item = InputError(path, "no document in this file")

@@ -45,6 +45,21 @@ def _known(name: str | None) -> str | None:
         return None
 
 
+_NON_ASCII = re.compile("[^\x00-\x7f]")
+
+
+def _mostly_utf8(raw: bytes) -> str | None:
+    """UTF-8 with its few broken bytes replaced, when the rest is plainly UTF-8.
+
+    One stray byte in a UTF-8 page (a truncated copy, a bad paste) must not send the
+    whole page to a code-page guess that turns every curly quote into Cyrillic.
+    """
+    text = raw.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - raw.count(b"\xef\xbf\xbd")
+    good = len(_NON_ASCII.findall(text)) - bad - raw.count(b"\xef\xbf\xbd")
+    return text if bad and good >= 4 * bad else None
+
+
 def decode(raw: bytes, source: str, declared: str | None = None) -> str:
     """Decode a document's bytes, or raise InputError naming `source`."""
     if not raw.strip():
@@ -58,6 +73,8 @@ def decode(raw: bytes, source: str, declared: str | None = None) -> str:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    if (text := _mostly_utf8(raw)) is not None:
+        return text
     match = _META_CHARSET.search(raw[:4096])
     for name in (_known(declared), _known(match.group(1).decode("ascii", "ignore")) if match else None):
         if name and name != "utf-8":
