@@ -305,9 +305,13 @@ def test_csv_neutralises_formulas(tmp_path: Path) -> None:
 
     c = hostile_comparison()
     c.findings[0].summary = "=HYPERLINK(\"http://evil\")"
+    c.articles[0].outlet = "@SUM(1+1)*cmd|' /C calc'!A0"  # outlet names come from pages too: the header
     write_csv([c], tmp_path)
     frows = list(csv.DictReader((tmp_path / "findings.csv").open(encoding="utf-8")))
     assert frows[0]["summary"].startswith("'=")
+    for name in ("claims.csv", "findings.csv"):
+        for row in csv.reader((tmp_path / name).open(encoding="utf-8")):
+            assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in row), (name, row)
 
 
 @pytest.mark.parametrize("n", [0, 2])

@@ -7,7 +7,7 @@ import pytest
 
 from counterpoint.extract import extract
 from counterpoint.model import Document
-from counterpoint.store import Store, StoreError, export_articles
+from counterpoint.store import Store, StoreError, export_articles, export_rows
 from counterpoint.store.schema import SCHEMA_VERSION
 
 PAGE = """<html><head><link rel="canonical" href="https://news.example/story">
@@ -107,6 +107,18 @@ def test_export_jsonl_csv_parquet(tmp_path, example_dir):
     export_articles(articles, tmp_path / "a.parquet", "parquet")
     pt = pq.read_table(tmp_path / "a.parquet")
     assert pt.num_rows == 2 and set(pt.column_names) >= {"id", "outlet", "text", "authors"}
+
+
+def test_csv_export_neutralises_every_cell(tmp_path):
+    hostile = ["=HYPERLINK(\"http://evil\",\"x\")", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"]
+    rows = [{"title": t, "outlet": t, "authors": [t, "b"], "n": -5} for t in hostile]
+    export_rows([{**rows[0], "=header": 1}, *rows[1:]], tmp_path / "x.csv", "csv")
+    with open(tmp_path / "x.csv", newline="", encoding="utf-8") as fh:
+        table = list(csv.reader(fh))
+    assert table[0][-1] == "'=header"
+    for row in table:
+        assert not any(c.startswith(("=", "+", "-", "@", "\t", "\r")) for c in row if c != "-5"), row
+    assert table[1][0] == "'" + hostile[0]  # kept whole, made inert
 
 
 def test_a_version_1_database_is_migrated_in_place_keeping_its_data(tmp_path, example_dir):

@@ -33,7 +33,7 @@ STORIES = Contract({"title": OPTIONAL_STRING, "text": OPTIONAL_STRING, "publishe
 STANCE = Contract({"claim": STRING, "text": STRING}, required=("claim", "text"))
 
 db_option = click.option(
-    "--db", type=click.Path(dir_okay=False), default=lambda: os.environ.get("COUNTERPOINT_DB", DEFAULT_DB),
+    "--db", type=click.Path(), default=lambda: os.environ.get("COUNTERPOINT_DB", DEFAULT_DB),
     show_default=f"$COUNTERPOINT_DB or {DEFAULT_DB}", help="The SQLite database file.",
 )
 workers_option = click.option(
@@ -170,7 +170,7 @@ def ingest(sources, db, workers, url_lists, outlet, allow_private, ignore_robots
               help="Write the comparison as JSON to this file ('-': stdout, and no summary).")
 @click.option("--html", "html_path", type=click.Path(dir_okay=False),
               help="Write a self-contained HTML report to this file.")
-@click.option("--csv", "csv_dir", type=click.Path(file_okay=False),
+@click.option("--csv", "csv_dir", type=click.Path(),
               help="Write the claim matrix and the findings as CSV files into this folder.")
 @click.option("--outlets", "outlets_file", type=click.Path(dir_okay=False),
               help="CSV describing outlets (columns: outlet, country, ownership, notes) to enrich framing.")

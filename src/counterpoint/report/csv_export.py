@@ -1,7 +1,7 @@
 """The claim matrix and the findings as CSV, for spreadsheets and newsroom tools.
 
-Cells that a spreadsheet would run as a formula (text from a page starting
-with =, +, - or @) are prefixed with a quote: the text is untrusted.
+Every cell, headers included (outlet names come from pages), goes through
+`csvcell.cell`: the text is untrusted and must never run as a formula.
 """
 
 from __future__ import annotations
@@ -9,15 +9,13 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from counterpoint.csvcell import cell
 from counterpoint.model import Comparison
 from counterpoint.report.html import FINDING_ORDER
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
 
 def _cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return "" if value is None else str(cell(value))
 
 
 def write_csv(comparisons: list[Comparison], directory: str | Path) -> list[Path]:
@@ -33,7 +31,7 @@ def write_csv(comparisons: list[Comparison], directory: str | Path) -> list[Path
     claims_path, findings_path = out / "claims.csv", out / "findings.csv"
     with claims_path.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
-        w.writerow(["story", "claim", "text", *outlets])
+        w.writerow(["story", "claim", "text", *(_cell(o) for o in outlets)])
         for c in comparisons:
             for claim in c.claims:
                 w.writerow([_cell(c.story), _cell(claim.id), _cell(claim.text),

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from counterpoint import __version__
+from counterpoint.csvcell import cell
 from counterpoint.model import SCHEMA_VERSION, Article
 
 Format = Literal["jsonl", "csv", "parquet"]
@@ -26,7 +27,8 @@ def export_articles(articles: Iterable[Article], path: Path, fmt: Format) -> int
 
 
 def export_rows(rows: list[dict[str, Any]], path: Path, fmt: Format) -> int:
-    """Write flat records; lists stay lists in JSONL and Parquet and become '; '-joined text in CSV."""
+    """Write flat records; lists stay lists in JSONL and Parquet and become '; '-joined text in CSV,
+    where every cell that a spreadsheet would run as a formula is made inert (`csvcell`)."""
     if fmt == "jsonl":
         with path.open("w", encoding="utf-8") as fh:
             for row in rows:
@@ -35,10 +37,11 @@ def export_rows(rows: list[dict[str, Any]], path: Path, fmt: Format) -> int:
     elif fmt == "csv":
         columns = list(rows[0]) if rows else []
         with path.open("w", encoding="utf-8", newline="") as fh:
-            writer = csv.DictWriter(fh, fieldnames=columns)
-            writer.writeheader()
-            for row in rows:
-                writer.writerow({k: "; ".join(v) if isinstance(v, list) else v for k, v in row.items()})
+            writer = csv.writer(fh)
+            writer.writerow([cell(c) for c in columns])
+            for row in rows:  # every cell made inert: titles and statements are text from pages
+                writer.writerow([cell("; ".join(map(str, v)) if isinstance(v, list) else v) for v in
+                                 (row.get(c) for c in columns)])
     elif fmt == "parquet":
         import pyarrow as pa
         import pyarrow.parquet as pq

@@ -51,7 +51,7 @@ class Store:
         if self.path.is_dir():
             raise StoreError(f"{self._name}: is a folder, not a database file")
         try:
-            self.db = sqlite3.connect(self.path, timeout=_BUSY_SECONDS, isolation_level=None)
+            self.db = sqlite3.connect(self.path, timeout=min(_BUSY_SECONDS, lock_wait), isolation_level=None)
         except sqlite3.Error as exc:
             raise StoreError(f"{self._name}: cannot open the database ({exc})") from None
         try:
@@ -117,12 +117,12 @@ class Store:
             except sqlite3.OperationalError as exc:
                 if "locked" not in str(exc) and "busy" not in str(exc):
                     raise
-                if time.monotonic() >= deadline:
-                    raise StoreError(self._locked_message()) from None
                 if not told and self.on_wait is not None:
                     self.on_wait(f"{self._name}: another process is writing; waiting up to"
                                  f" {self.lock_wait:.0f} s for it")
                     told = True
+                if time.monotonic() >= deadline:
+                    raise StoreError(self._locked_message()) from None
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
