@@ -174,16 +174,19 @@ def ingest(sources, db, workers, url_lists, outlet, allow_private, ignore_robots
               help="Write the claim matrix and the findings as CSV files into this folder.")
 @click.option("--outlets", "outlets_file", type=click.Path(dir_okay=False),
               help="CSV describing outlets (columns: outlet, country, ownership, notes) to enrich framing.")
+@click.option("--one-story", is_flag=True,
+              help="Compare every article given as one story, even those that seem to be about other events.")
 @click.option("--no-color", is_flag=True, help="Plain text on the terminal.")
 def compare(sources, db, workers, url_lists, outlet, allow_private, ignore_robots, timeout, max_mb, json_path,
-            html_path, csv_dir, outlets_file, no_color) -> None:
+            html_path, csv_dir, outlets_file, one_story, no_color) -> None:
     """Compare how outlets report a story: disputed, corroborated, left out, framed.
 
     Runs the whole pipeline on SOURCES (files, folders, URLs, feeds, WARC, as
-    for 'ingest'): extracts and analyses each article, groups them into
-    stories, and compares each story across its outlets. Everything is kept
-    in the database (--db); without SOURCES, every stored article is grouped
-    and compared again.
+    for 'ingest'): extracts and analyses each article and compares them across
+    their outlets, as one story unless some are plainly about other events
+    (then it says how it split them; --one-story keeps them together).
+    Everything is kept in the database (--db); without SOURCES, every stored
+    article is grouped into stories by the archive grouper and compared again.
 
     Findings: disputed (asserted by some, denied by another, and on whose
     authority), contradicted details (numbers, dates), single-sourced,
@@ -224,7 +227,7 @@ def compare(sources, db, workers, url_lists, outlet, allow_private, ignore_robot
         else:
             ids = None
         failures: list[InputError] = []
-        comparisons = compare_stored(store, ids, outlets, progress=_progress, failures=failures)
+        comparisons = compare_stored(store, ids, outlets, progress=_progress, failures=failures, one_story=one_story)
     _write_comparisons(comparisons, json_path, html_path, csv_dir, no_color)
     _report_errors((report.errors if report is not None else []) + failures)
 

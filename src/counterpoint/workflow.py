@@ -129,45 +129,60 @@ def analyse_pending(store: Store, workers: int = 1, redo: bool = False, progress
 
 def compare_stored(
     store: Store, article_ids: Collection[str] | None = None, outlets: Mapping[str, OutletInfo] | None = None,
-    progress: Progress = _no_progress, failures: list[InputError] | None = None,
+    progress: Progress = _no_progress, failures: list[InputError] | None = None, one_story: bool = False,
 ) -> list[Comparison]:
     """Group stored articles into stories, compare each story, and store the comparisons.
 
-    With `article_ids`, only those articles are grouped and compared (the files a user
-    named); stored stories that held any of them are replaced. Without, every latest
-    article is regrouped and stories that no longer exist are dropped. With a
-    `failures` list, a story that cannot be compared is added to it and the others go on.
+    With `article_ids` (the files a user named), those articles are compared as one
+    story unless some are plainly about another event (`stories.events`; `one_story`
+    forces one), and stored stories that held any of them are replaced. Without, every
+    latest article is regrouped by the archive grouper and stories that no longer exist
+    are dropped. With a `failures` list, a story that cannot be compared is added to it
+    and the others go on.
     """
     from counterpoint.compare import compare_story
     from counterpoint.compare.stance import classify_stance
-    from counterpoint.stories import StoryGrouper, StoryInput
+    from counterpoint.stories import StoryGrouper, StoryInput, events
 
     wanted = set(article_ids) if article_ids is not None else None
     # Named articles are read one by one: loading every stored analysis to keep a few would not scale.
     articles = list(store.articles()) if wanted is None else [a for a in map(store.article, wanted) if a]
     articles.sort(key=lambda a: (a.published or "", a.id))
+    inputs = [StoryInput(a.id, a.title, a.text, a.published) for a in articles]
     grouper = StoryGrouper()
     members: dict[str, list[Article]] = {}
     duplicates: dict[str, str] = {}
     notes: dict[str, list[str]] = {}
-    for a in articles:
-        got = grouper.add(StoryInput(a.id, a.title, a.text, a.published))
+    for a, item in zip(articles, inputs, strict=True):
+        got = grouper.add(item)  # wire copies and contradicted page dates, whatever the grouping
         members.setdefault(got.story, []).append(a)
         if got.duplicate_of:
             duplicates[a.id] = got.duplicate_of
         if got.date_conflict:
             notes.setdefault(a.id, []).append(got.date_conflict)
+    split_note = ""
+    if wanted is not None:
+        groups = [list(range(len(articles)))] if one_story else events(inputs)
+        members = {str(n): [articles[i] for i in g] for n, g in enumerate(groups)}
+        if len(groups) > 1:
+            split_note = (f"The {len(articles)} articles given were compared as {len(groups)} stories: some share"
+                          " almost no names or words with the others, so they are about other events. Add"
+                          " --one-story to compare them all as one.")
     comparisons = []
     failed: set[str] = set()  # their stored comparisons, if any, stay as they were
     for group in progress(list(members.values()), "Comparing"):
         story_id = story_key(group)
         try:
-            comparisons.append(compare_story(group, story_id, duplicates, notes, outlets, stance=classify_stance))
+            c = compare_story(group, story_id, duplicates, notes, outlets, stance=classify_stance)
         except Exception as exc:  # one story's failure is its own error; the other stories are compared
             if failures is None:
                 raise
             failures.append(InputError(story_id, f"cannot compare ({type(exc).__name__}: {exc})"))
             failed.add(story_id)
+            continue
+        if split_note:
+            c.notes.insert(0, split_note)
+        comparisons.append(c)
     keep = {c.story for c in comparisons} | failed
     if wanted is None:
         store.retire_stories(keep)
