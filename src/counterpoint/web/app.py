@@ -359,7 +359,9 @@ def _headers(response: Response) -> Response:
     """Security headers on every response, error pages and static files included."""
     response.headers["Content-Security-Policy"] = CSP
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "no-referrer"
+    # same-origin, not no-referrer: under no-referrer a browser sends "Origin: null" with the app's own form
+    # posts, which the cross-site check must refuse; other sites still get no referrer at all.
+    response.headers["Referrer-Policy"] = "same-origin"
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
     return response
