@@ -12,11 +12,14 @@ import hashlib
 import itertools
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from counterpoint.errors import InputError
 from counterpoint.ingest import IngestOptions, read_sources, read_url_list
 from counterpoint.model import Article, Comparison, Document, OutletInfo
+
+if TYPE_CHECKING:
+    from counterpoint.compare.pairs import PairModel, Relations
 from counterpoint.pipeline import extract_many
 from counterpoint.store import Store, StoreError
 
@@ -130,6 +133,7 @@ def analyse_pending(store: Store, workers: int = 1, redo: bool = False, progress
 def compare_stored(
     store: Store, article_ids: Collection[str] | None = None, outlets: Mapping[str, OutletInfo] | None = None,
     progress: Progress = _no_progress, failures: list[InputError] | None = None, one_story: bool = False,
+    pair_model: PairModel | None = None, relations: Relations | None = None,
 ) -> list[Comparison]:
     """Group stored articles into stories, compare each story, and store the comparisons.
 
@@ -138,7 +142,8 @@ def compare_stored(
     forces one), and stored stories that held any of them are replaced. Without, every
     latest article is regrouped by the archive grouper and stories that no longer exist
     are dropped. With a `failures` list, a story that cannot be compared is added to it
-    and the others go on.
+    and the others go on. `pair_model` and `relations` replace the shipped claim-pair
+    model and cross-encoder (cross-validation).
     """
     from counterpoint.compare import compare_story
     from counterpoint.compare.stance import classify_stance
@@ -173,7 +178,8 @@ def compare_stored(
     for group in progress(list(members.values()), "Comparing"):
         story_id = story_key(group)
         try:
-            c = compare_story(group, story_id, duplicates, notes, outlets, stance=classify_stance)
+            c = compare_story(group, story_id, duplicates, notes, outlets, stance=classify_stance,
+                              pair_model=pair_model, relations=relations)
         except Exception as exc:  # one story's failure is its own error; the other stories are compared
             if failures is None:
                 raise

@@ -17,6 +17,9 @@ from dataclasses import replace
 from counterpoint.compare.align import Encoder, align
 from counterpoint.compare.findings import Context, find_findings
 from counterpoint.compare.framing import StanceFn, framing_findings, outlet_framing, stance_findings
+from counterpoint.compare.pairs import PairModel, Relations
+from counterpoint.compare.salience import salience, salience_model
+from counterpoint.compare.speakers import SpeakerModel, speaker_model, speaker_scores
 from counterpoint.compare.units import Unit, article_units, speaker_key
 from counterpoint.model import (
     Article,
@@ -48,6 +51,9 @@ def compare_story(
     outlets: Mapping[str, OutletInfo] | None = None,
     encoder: Encoder | None = None,
     stance: StanceFn | None = None,
+    pair_model: PairModel | None = None,
+    relations: Relations | None = None,
+    speaker_filter: SpeakerModel | None = None,
 ) -> Comparison:
     """Compare one story's articles (each analysed) across their outlets.
 
@@ -57,6 +63,7 @@ def compare_story(
     `counterpoint.compare.stance.classify_stance`) adds how each article leans on a disputed claim.
     """
     duplicates = dict(duplicates or {})
+    speaker_filter = speaker_filter or speaker_model()
     outlet_of = _outlet_names(articles)
     info = {k.lower(): v for k, v in (outlets or {}).items()}
     compared = [
@@ -74,7 +81,12 @@ def compare_story(
     if unanalysed:
         story_notes.append(f"{len(unanalysed)} article(s) have no analysis (not English, or not analysed yet).")
 
+    scores = {a.id: speaker_scores(a.analysis.speakers, a.analysis.entities, a.analysis.statements, speaker_filter)
+              for a in articles if a.analysis is not None}
+    articles = [_real_speakers_only(a, scores.get(a.id, {}), speaker_filter.keep_at) for a in articles]
     statements, statement_ids, speakers, speaker_ids = _statements_and_speakers(articles, outlet_of)
+    listed = {speaker_id(key) for per in scores.values() for key, p in per.items() if p >= speaker_filter.threshold}
+    every_speaker, speakers = speakers, [sp for sp in speakers if sp.id in listed]
     # A wire copy adds no independent report: its original stands for it in the alignment.
     originals = [a for a in articles if a.id not in duplicates]
     if len(originals) < len(articles):
@@ -85,16 +97,27 @@ def compare_story(
         from counterpoint.models.embeddings import sentence_encoder
 
         encoder = sentence_encoder()
-    alignment = align(units, encoder)
+    if pair_model is None:
+        from counterpoint.compare.pairs import pair_model as shipped_pair_model
+
+        pair_model = shipped_pair_model()
+    if relations is None and pair_model.relations:
+        from counterpoint.models.crossencoder import cross_encoder
+
+        relations = cross_encoder().predict
+    alignment = align(units, encoder, pair_model, {a.id: a.analysis.entities for a in originals if a.analysis},
+                      {a.id: len(a.text) for a in originals}, relations)  # fmt: skip
     outlet_list = list(dict.fromkeys(a.outlet for a in compared))
     describe = {o: _describe(o, info.get(o.lower())) for o in outlet_list}
     independent = {a.id: a.duplicate_of is None for a in compared}
-    by_id = {sp.id: sp for sp in speakers}
+    by_id = {sp.id: sp for sp in every_speaker}
     labels = {key: _label(by_id[speaker_id(key)]) for key in _keys(articles)}
     copies = {outlet_of[d]: outlet_of[o] for d, o in duplicates.items() if d in outlet_of and o in outlet_of}
+    entities = {a.id: a.analysis.entities for a in originals if a.analysis is not None}
+    lengths = {a.id: len(a.text) for a in originals}
     ctx = Context(units, alignment, outlet_list, independent, statement_ids, speaker_ids, describe, labels,
-                  _families(units, originals), copies,
-                  {a.id: a.analysis.entities for a in originals if a.analysis is not None}, _voices(units))
+                  _families(units, originals), copies, entities, _voices(units),
+                  list(salience(units, entities, lengths, salience_model())))
 
     claims = _claims(ctx)
     framing = [
@@ -109,6 +132,21 @@ def compare_story(
     _mark_disputed(claims, findings, statements)
     return Comparison(story=story, articles=compared, speakers=speakers, statements=statements, claims=claims,
                       findings=findings, framing=framing, notes=story_notes)
+
+
+def _real_speakers_only(article: Article, scores: dict[str, float], keep_at: float) -> Article:
+    """The article with the speakers that are not people, organisations or groups ("nothing", "the report")
+    taken off its statements (their words stay as the statement's source)."""
+    analysis = article.analysis
+    if analysis is None:
+        return article
+    real = {k for k, p in scores.items() if p >= keep_at}
+    if len(real) == len(analysis.speakers):
+        return article
+    statements = [s if s.speaker is None or (s.speaker.key or s.speaker.name) in real else replace(s, speaker=None)
+                  for s in analysis.statements]
+    speakers = [sp for sp in analysis.speakers if (sp.key or sp.name) in real]
+    return replace(article, analysis=replace(analysis, statements=statements, speakers=speakers))
 
 
 def _outlet_names(articles: Sequence[Article]) -> dict[str, str]:
@@ -285,7 +323,9 @@ def _number(findings: list[Finding], claims: list[Claim]) -> list[Finding]:
     """Stable order (disputed first, then by confidence) and ids; each finding names its claims."""
     claim_of_statement = {m.statement: c.id for c in claims for m in c.mentions if m.statement}
     claim_of_span = {(m.article, e.span.start): c.id for c in claims for m in c.mentions for e in m.evidence}
-    ordered = sorted(findings, key=lambda f: (_TYPE_ORDER[f.type], -len(f.outlets), -f.confidence))
+    # omissions keep their own ranking (how much they matter); the others: most widely carried first
+    ordered = sorted(findings, key=lambda f: (_TYPE_ORDER[f.type], 0 if f.type == "omitted" else -len(f.outlets),
+                                              -f.confidence))
     out = []
     counts: Counter[str] = Counter()
     for f in ordered:

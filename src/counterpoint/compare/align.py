@@ -25,11 +25,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from counterpoint.compare.pairs import PairModel, Relations, Scored, score_pairs
 from counterpoint.compare.stance import content_stems
 from counterpoint.compare.units import Unit
+from counterpoint.model import Entity
 
 EMBEDDING_WEIGHT = 0.5
-LINK = 0.45  # a pair this similar may join two claims
+LINK = 0.45  # without the pair model: a pair this similar may join two claims
 SAME_ARTICLE_LINK = 0.55  # one article restating itself must be plainer about it
 AVERAGE = 0.40  # ...and the two groups must be this similar on average
 LEX_DIM = 4096
@@ -43,10 +45,19 @@ class Encoder:
 
 @dataclass(slots=True)
 class Alignment:
-    """Claims as groups of unit indices, and the similarity matrix they were read from."""
+    """Claims as groups of unit indices, and the pairwise scores they were read from.
+
+    `similarity` is P(same claim) from the pair model for the pairs it scored (0 for the
+    others), or the embedding-plus-words similarity when no model is given; `link` and
+    `carried` are the thresholds on that scale.
+    """
 
     groups: list[list[int]]
     similarity: np.ndarray
+    link: float = LINK
+    carried: float = LINK - 0.03
+    refutes: np.ndarray | None = None  # P(one unit refutes the other), from the cross-encoder
+    refutes_at: float = 0.5  # ...at which a unit disputes a claim
 
     def best_in(self, i: int, members: Sequence[int]) -> float:
         return float(self.similarity[i, list(members)].max()) if len(members) else 0.0
@@ -62,10 +73,49 @@ def unit_vectors(units: Sequence[Unit], encoder: Encoder) -> np.ndarray:
     return np.hstack([emb * np.sqrt(EMBEDDING_WEIGHT), lex * np.sqrt(1 - EMBEDDING_WEIGHT)]).astype(np.float32)
 
 
-def align(units: Sequence[Unit], encoder: Encoder) -> Alignment:
-    vectors = unit_vectors(units, encoder)
-    sim = vectors @ vectors.T if len(units) else np.zeros((0, 0), dtype=np.float32)
-    return Alignment(cluster(units, sim, vectors), sim)
+def align(units: Sequence[Unit], encoder: Encoder, model: PairModel | None = None,
+          entities: dict[str, list[Entity]] | None = None, lengths: dict[str, int] | None = None,
+          relations: Relations | None = None) -> Alignment:
+    """Group units into claims: by the pair model's P(same claim) when given, else by raw similarity.
+
+    `relations` (the cross-encoder) is asked about the candidate pairs when the pair model uses it.
+    """
+    if model is None or len(units) < 2:
+        vectors = unit_vectors(units, encoder)
+        sim = vectors @ vectors.T if len(units) else np.zeros((0, 0), dtype=np.float32)
+        return Alignment(cluster(units, sim, vectors), sim)
+    emb = np.asarray(encoder.encode([u.text for u in units]), dtype=np.float32)
+    scored = score_pairs(units, emb, entities or {}, lengths or {}, model, relations if model.relations else None)
+    same = scored.matrix(len(units))
+    refutes = scored.refutes(len(units)) if model.relations and relations is not None else None
+    return Alignment(link_groups(units, scored, model.link), same, model.link, model.carried, refutes,
+                     model.refutes_at)
+
+
+def link_groups(units: Sequence[Unit], scored: Scored, link: float) -> list[list[int]]:
+    """Average linkage over the scored pairs: the likeliest pairs first; two groups join when their scored
+    cross pairs are, on average, likelier than `link` to be one claim."""
+    n = len(units)
+    group_of = list(range(n))
+    members: dict[int, list[int]] = {i: [i] for i in range(n)}
+    p = {pair: float(x) for pair, x in zip(scored.pairs, scored.same, strict=True)}
+    for (i, j), x in sorted(p.items(), key=lambda kv: (-kv[1], kv[0])):
+        if x < link:
+            break
+        gi, gj = group_of[i], group_of[j]
+        if gi == gj:
+            continue
+        cross = [p[(min(a, b), max(a, b))] for a in members[gi] for b in members[gj]
+                 if (min(a, b), max(a, b)) in p]
+        if sum(cross) / len(cross) < link:
+            continue
+        keep, drop = (gi, gj) if len(members[gi]) >= len(members[gj]) else (gj, gi)
+        for m in members[drop]:
+            group_of[m] = keep
+        members[keep].extend(members.pop(drop))
+    groups = [sorted(m) for m in members.values()]
+    groups.sort(key=lambda g: (units[g[0]].order, units[g[0]].article))
+    return groups
 
 
 def cluster(units: Sequence[Unit], sim: np.ndarray, vectors: np.ndarray, neighbours: int = 24) -> list[list[int]]:

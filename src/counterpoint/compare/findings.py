@@ -11,17 +11,11 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from counterpoint.compare.align import LINK, Alignment
+from counterpoint.compare.align import Alignment
 from counterpoint.compare.units import Unit, speaker_key
 from counterpoint.model import Entity, Evidence, Finding, Span, Speaker, Statement
 
 MIN_OMITTED_WORDS = 5
-MAX_OMITTED = 40
-MAX_SINGLE_SOURCED = 12
-# An outlet carries a claim when one of its units is at least this similar: a little below the link
-# threshold, because a paraphrase diluted by context ("... win a possible nuclear arms race, amid
-# deteriorating relations") is still the claim, and a false "left out" misleads more than a missed one.
-CARRIED = LINK - 0.03
 # Cues by which a source vouches for a claim ("said", "according to", "believe", "estimated"); a claim
 # "resting on" a source needs one: "a smaller boat attacked the ship" or "one deciding to practice" is an
 # action the outlet reports, not a source's word.
@@ -53,12 +47,15 @@ class Context:
     copies: dict[str, str] = field(default_factory=dict)  # outlet that ran a copy -> the original's outlet
     entities: dict[str, list[Entity]] = field(default_factory=dict)  # article id -> its named entities
     voices: dict[int, list[Speaker]] = field(default_factory=dict)  # sentence unit -> speakers quoted in it
+    salience: Sequence[float] = ()  # unit -> P(it states a substantive claim), from the salience model
 
 
 def find_findings(ctx: Context) -> list[Finding]:
     groups = ctx.alignment.groups
     disputed, disputed_groups = _disputed(ctx)
-    found: list[Finding] = [*disputed]
+    refuted, refuted_groups = _refuted(ctx, disputed)
+    disputed_groups |= refuted_groups
+    found: list[Finding] = [*disputed, *refuted]
     for g in groups:
         if tuple(g) in disputed_groups:
             continue
@@ -68,7 +65,7 @@ def find_findings(ctx: Context) -> list[Finding]:
         found.extend(_contradicted(ctx, g))
     single = [f for g in groups if (f := _single_sourced(ctx, g)) is not None]
     single.sort(key=lambda f: (-len(f.outlets), -f.confidence))
-    found.extend(single[:MAX_SINGLE_SOURCED])
+    found.extend(single)
     found.extend(_omitted(ctx))
     return found
 
@@ -131,6 +128,77 @@ def _disputed(ctx: Context) -> tuple[list[Finding], set[tuple[int, ...]]]:
         used.update(tuple(groups[gi]) for gi in gs)
     findings.sort(key=lambda f: -len(f.outlets))
     return findings, used
+
+
+def _refuted(ctx: Context, found: list[Finding]) -> tuple[list[Finding], set[tuple[int, ...]]]:
+    """Disputes read by the cross-encoder: a unit that refutes another's claim ("It is a hoax", "Kanye has
+    not been banned", "the tale is rubbish"), in another article or in its own, also where no denial cue
+    marks it. One finding per disputed claim and denier; claims the denial-cue rules already dispute with
+    the same denier are left to them."""
+    refutes = ctx.alignment.refutes
+    if refutes is None or not len(refutes):
+        return [], set()
+    units, groups = ctx.units, ctx.alignment.groups
+    group_of = {i: gi for gi, g in enumerate(groups) for i in g}
+    done = {(tuple(sorted(f.claims)), f.summary) for f in found}
+    best: dict[tuple[int, str], tuple[float, int]] = {}  # (target group, denier) -> (P, denial unit)
+    for d in range(len(units)):
+        row = refutes[d]
+        if not len(row) or float(row.max()) < ctx.alignment.refutes_at:
+            continue
+        denier = _denier_of(ctx, d)
+        for gi, g in enumerate(groups):
+            if gi == group_of[d]:
+                continue
+            p = max(float(row[i]) for i in g)
+            if p < ctx.alignment.refutes_at:
+                continue
+            keys = {speaker_key(units[d].statement.speaker)} - {""} if units[d].statement is not None and \
+                units[d].statement.speaker is not None else set()
+            if not _asserting(ctx, [i for i in g if i != d], keys, [d]):
+                continue
+            if p > best.get((gi, denier), (0.0, -1))[0]:
+                best[(gi, denier)] = (p, d)
+    findings, used = [], set()
+    for (gi, denier), (p, d) in sorted(best.items(), key=lambda kv: -kv[1][0]):
+        members = [i for i in groups[gi] if i != d]
+        f = _refuted_finding(ctx, members, d, denier, p)
+        if (tuple(sorted(f.claims)), f.summary) in done:
+            continue
+        findings.append(f)
+        used.add(tuple(groups[gi]))
+    return findings, used
+
+
+def _denier_of(ctx: Context, d: int) -> str:
+    """Who a refuting unit speaks for: its denial's or statement's speaker, the person it quotes, else its outlet."""
+    u = ctx.units[d]
+    speaker = (u.denial_of.speaker if u.denial_of is not None else None) or (
+        u.statement.speaker if u.statement is not None else None) or next(iter(ctx.voices.get(d, [])), None)
+    if speaker is not None:
+        return ctx.speaker_label.get(speaker_key(speaker), _speaker_label(speaker))
+    return f"{u.outlet} itself"
+
+
+def _refuted_finding(ctx: Context, members: list[int], d: int, denier: str, p: float) -> Finding:
+    units = ctx.units
+    claim = _representative(ctx, members)
+    chain = _chain(ctx, members)
+    outlets_asserting = _outlets(ctx, members)
+    denial = units[d]
+    quote = _sentence_text(ctx, d)
+    summary = (
+        f"{units[claim].shown}"
+        + (f" — on the authority of {chain}" if chain else "")
+        + f"; reported by {_join(ctx, outlets_asserting)}; disputed by {denier}: \u201c{quote}\u201d"
+        + f" (in {denial.outlet})."
+    )
+    evidence = _evidence(ctx, members) + _evidence(ctx, [d])
+    return Finding(
+        id="", type="disputed", summary=summary, confidence=p,
+        statements=_statement_ids(ctx, [*members, d]),
+        outlets=_ordered(ctx, outlets_asserting | {denial.outlet}), evidence=_dedupe(evidence),
+    )
 
 
 def _asserting(ctx: Context, g: Sequence[int], deniers: set[str], denials: Sequence[int]) -> bool:
@@ -384,14 +452,15 @@ def _contradicted(ctx: Context, g: Sequence[int]) -> list[Finding]:
     values = {i: _values(ctx, units[i]) for i in g} if len(_outlets(ctx, g)) > 1 else {}
     for a in values:
         for b in values:
-            if units[a].outlet >= units[b].outlet or sim[a, b] < LINK + 0.05:
+            link = ctx.alignment.link
+            if units[a].outlet >= units[b].outlet or sim[a, b] < link + 0.05:
                 continue
             va, vb = values[a], values[b]
             for kind in va.keys() & vb.keys():
                 if va[kind].keys() & vb[kind].keys() or len(va[kind]) != 1 or len(vb[kind]) != 1:
                     continue
                 (x, xs), (y, ys) = next(iter(va[kind].items())), next(iter(vb[kind].items()))
-                if (kind, x, y) in seen or (kind.split(":")[0] in _STRICT and sim[a, b] < LINK + 0.15):
+                if (kind, x, y) in seen or (kind.split(":")[0] in _STRICT and sim[a, b] < link + 0.15):
                     continue
                 base = kind.split(":")[0]
                 if _mentions(units[a], base, y) or _mentions(units[b], base, x):
@@ -445,11 +514,6 @@ def _single_sourced(ctx: Context, g: Sequence[int]) -> Finding | None:
         return None
     reported = sourced
     outlets = _outlets(ctx, reported)
-    secondhand = any(units[i].statement.via for i in reported)  # type: ignore[union-attr]
-    # Worth a reader's attention: a claim on an anonymous source's word, or one that several outlets
-    # repeat from a single intermediary (an agency, another outlet). A named person quoted is just a quote.
-    if not (anonymous or (secondhand and len(outlets) >= 2)):
-        return None
     if max(len(units[i].shown.split()) for i in reported) < MIN_OMITTED_WORDS + 3:
         return None
     origin = next(iter(origins.values()))
@@ -467,7 +531,12 @@ def _single_sourced(ctx: Context, g: Sequence[int]) -> Finding | None:
 
 
 def _omitted(ctx: Context) -> list[Finding]:
-    """Claims some outlets carry and others leave out (nothing in them similar enough to count)."""
+    """Claims some outlets carry and others leave out (nothing in them likely to be the same claim).
+
+    Every omission is returned, ranked by how much it matters: the salience of the claim
+    (a learned P(substantive)) times how sure the absence is (1 - the best P(same claim) in the
+    outlets said to leave it out). The confidence is that product.
+    """
     units, sim = ctx.units, ctx.alignment.similarity
     by_outlet: dict[str, list[int]] = {}
     for i, u in enumerate(units):
@@ -486,7 +555,7 @@ def _omitted(ctx: Context) -> list[Finding]:
         for outlet in ctx.outlets:
             if outlet in present or outlet in carried or outlet not in by_outlet:
                 continue
-            if max(float(sim[i, by_outlet[outlet]].max()) for i in g) < CARRIED:
+            if max(float(sim[i, by_outlet[outlet]].max()) for i in g) < ctx.alignment.carried:
                 absent.append(outlet)
         if not absent:
             continue
@@ -495,22 +564,23 @@ def _omitted(ctx: Context) -> list[Finding]:
             continue
         rep = _representative(ctx, list(g))
         gap = 1.0 - max(float(sim[i, by_outlet[o]].max()) for i in g for o in absent)
+        matters = max((ctx.salience[i] for i in g), default=0.5) if ctx.salience else 0.5
         key = (units[rep].article, units[rep].sentence.start if units[rep].sentence else units[rep].order,
                tuple(sorted(present)), tuple(absent))
         if key in by_sentence:  # two claims of one sentence: one finding, both claims' evidence
             f = by_sentence[key]
             f.evidence = _dedupe(f.evidence + _evidence(ctx, g, sentences=True))
             f.statements = list(dict.fromkeys(f.statements + _statement_ids(ctx, g)))
+            f.confidence = max(f.confidence, matters * gap)
             continue
         summary = (f"Only in {_join(ctx, present)} (absent from {_join(ctx, set(absent))}): "
                    f"{_sentence_text(ctx, rep)}")
-        f = Finding("", "omitted", summary, min(0.95, 0.5 + gap / 2), _statement_ids(ctx, g),
+        f = Finding("", "omitted", summary, matters * gap, _statement_ids(ctx, g),
                     _ordered(ctx, present), _evidence(ctx, g, sentences=True), absent=absent)
         by_sentence[key] = f
         out.append(f)
-    # Most widely carried first (the more outlets have it, the more telling its absence), then by position.
-    out.sort(key=lambda f: (-len(f.outlets), min(e.span.start for e in f.evidence)))
-    return out[:MAX_OMITTED]
+    out.sort(key=lambda f: (-f.confidence, min(e.span.start for e in f.evidence)))
+    return out
 
 
 # --------------------------------------------------------------------------------------------

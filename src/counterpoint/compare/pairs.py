@@ -1,0 +1,256 @@
+"""How two units of a story relate: the probability that they report the same claim.
+
+Sentence embeddings alone score two different claims on one topic alike, and word
+overlap alone misses paraphrase; what tells them apart is a combination — the
+embedding cosine, the story-weighted words they share, whether their numbers and
+names agree, whether one is the other's best match in its article, whether the same
+speaker says both. Rather than hand-weighting these, a logistic model over them is
+trained on the project's own keyed stories (`training/findings/train_pairs.py`,
+weights and model card in `models/claims/`), its settings chosen by story-level
+cross-validation.
+
+Only candidate pairs are scored: for each unit, its nearest units in every other
+article by the embedding-plus-words similarity (`CANDIDATES`), so the cost grows
+with the units of a story, not with their square.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import zlib
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from counterpoint.compare.stance import content_stems
+from counterpoint.compare.units import Unit, speaker_key
+from counterpoint.model import Entity
+from counterpoint.models import ModelMissing
+
+MODEL = Path(__file__).resolve().parents[1] / "models" / "claims" / "pairs.json"
+CANDIDATES = 6  # nearest units per unit in each other article
+LEX_DIM = 4096
+_NUMBER = re.compile(r"\d[\d,.]*")
+_NAME_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT"}
+
+FEATURES = (
+    "cos", "lex", "contain", "jaccard", "cos_x_lex", "rank_ab", "rank_ba", "mutual_best", "num_shared",
+    "num_clash", "name_shared", "name_only", "same_speaker", "other_speaker", "both_statements",
+    "one_statement", "len_ratio", "position_gap", "both_lead", "one_denied", "same_article", "short",
+    "x_same", "x_refutes",
+)
+# Words by which a text refutes another ("a hoax", "not true", "rubbish", "debunked"): a unit that has one
+# may deny a claim of its own article ("Snopes: FALSE"), so its pairs within the article are scored too.
+REFUTING = re.compile(
+    r"\b(?:den(?:y|ies|ied|ial)|not true|untrue|false(?:ly|hood)?|fake|hoax|debunk\w*|refut\w*|rubbish|nonsense|"
+    r"sham|satir\w*|made up|fabricat\w*|no evidence|never (?:happened|said|true)|not (?:real|staged|the case)|"
+    r"baseless|unfounded|bogus|myth|no such|disput\w*|reject\w*|dismiss\w*|retract\w*|correction|doubt)\b",
+    re.I,
+)
+
+
+@dataclass(slots=True)
+class UnitSignals:
+    """What the pair features read off one unit, computed once."""
+
+    stems: set[str]
+    numbers: set[str]
+    names: set[str]
+    position: float  # 0 at the article's start, 1 at its end
+    words: int
+
+
+def unit_signals(units: Sequence[Unit], entities: dict[str, list[Entity]],
+                 lengths: dict[str, int]) -> list[UnitSignals]:
+    out = []
+    for u in units:
+        spans = [e.span for e in u.evidence if e.role in ("content", "sentence", "source")]
+        names = {" ".join(e.span.text.lower().split()[-1:]) for e in entities.get(u.article, ())
+                 if e.label in _NAME_LABELS and any(s.start <= e.span.start and e.span.end <= s.end for s in spans)}
+        numbers = {n.rstrip(".,").replace(",", "") for n in _NUMBER.findall(u.text)}
+        out.append(UnitSignals(set(content_stems(u.text)), numbers, names - {""},
+                               u.order / max(1, lengths.get(u.article, 1)), len(u.text.split())))
+    return out
+
+
+def similarity(units: Sequence[Unit], embeddings: np.ndarray, signals: Sequence[UnitSignals]) -> tuple[np.ndarray,
+                                                                                                       np.ndarray]:
+    """The embedding cosine matrix and the story-IDF word-overlap matrix."""
+    emb = embeddings / np.maximum(np.linalg.norm(embeddings, axis=1, keepdims=True), 1e-9)
+    cos = emb @ emb.T
+    df = Counter(w for s in signals for w in s.stems)
+    n = len(units)
+    lex = np.zeros((n, LEX_DIM), dtype=np.float32)
+    for row, s in enumerate(signals):
+        for w in s.stems:
+            lex[row, zlib.crc32(w.encode()) % LEX_DIM] += math.sqrt(math.log((n + 1) / (df[w] + 0.5)))
+    lex /= np.maximum(np.linalg.norm(lex, axis=1, keepdims=True), 1e-9)
+    return cos.astype(np.float32), (lex @ lex.T).astype(np.float32)
+
+
+def candidate_pairs(units: Sequence[Unit], combined: np.ndarray, k: int = CANDIDATES,
+                    within: Sequence[int] = ()) -> list[tuple[int, int]]:
+    """Each unit's `k` nearest units in every other article (and, for `within`, in its own), as (i < j) pairs."""
+    by_article: dict[str, list[int]] = {}
+    for i, u in enumerate(units):
+        by_article.setdefault(u.article, []).append(i)
+    inside = set(within)
+    pairs: set[tuple[int, int]] = set()
+    for i, u in enumerate(units):
+        for art, members in by_article.items():
+            if art == u.article and i not in inside:
+                continue
+            others = [j for j in members if j != i]
+            if not others:
+                continue
+            scores = combined[i, others]
+            top = np.argsort(-scores, kind="stable")[:k]
+            pairs.update((min(i, others[t]), max(i, others[t])) for t in top)
+    return sorted(pairs)
+
+
+def pair_features(i: int, j: int, units: Sequence[Unit], signals: Sequence[UnitSignals], cos: np.ndarray,
+                  lex: np.ndarray, rank: dict[tuple[int, int], int], relation: Sequence[float]) -> list[float]:
+    a, b, sa, sb = units[i], units[j], signals[i], signals[j]
+    shared = len(sa.stems & sb.stems)
+    contain = shared / max(1, min(len(sa.stems), len(sb.stems)))
+    jaccard = shared / max(1, len(sa.stems | sb.stems))
+    num_shared = len(sa.numbers & sb.numbers)
+    num_clash = float(bool(sa.numbers and sb.numbers and not num_shared))
+    name_shared = len(sa.names & sb.names)
+    name_only = len(sa.names ^ sb.names)
+    ka = speaker_key(a.statement.speaker) if a.statement is not None else ""
+    kb = speaker_key(b.statement.speaker) if b.statement is not None else ""
+    r_ab, r_ba = rank.get((i, j), 99), rank.get((j, i), 99)
+    return [
+        float(cos[i, j]), float(lex[i, j]), contain, jaccard, float(cos[i, j] * lex[i, j]),
+        1.0 / r_ab, 1.0 / r_ba, float(r_ab == 1 and r_ba == 1), min(num_shared, 3) / 3, num_clash,
+        min(name_shared, 3) / 3, min(name_only, 6) / 6, float(bool(ka) and ka == kb),
+        float(bool(ka) and bool(kb) and ka != kb), float(a.statement is not None and b.statement is not None),
+        float((a.statement is None) != (b.statement is None)), min(sa.words, sb.words) / max(1, sa.words, sb.words),
+        abs(sa.position - sb.position), float(sa.position < 0.2 and sb.position < 0.2),
+        float((a.status == "denied") != (b.status == "denied")), float(a.article == b.article),
+        float(min(sa.words, sb.words) < 8), float(relation[1]), float(relation[2]),
+    ]
+
+
+def ranks(units: Sequence[Unit], combined: np.ndarray, pairs: Sequence[tuple[int, int]]) -> dict[tuple[int, int], int]:
+    """For (i, j): 1 when j is i's most similar unit in j's article, 2 for the second, ..."""
+    by_article: dict[str, list[int]] = {}
+    for i, u in enumerate(units):
+        by_article.setdefault(u.article, []).append(i)
+    out: dict[tuple[int, int], int] = {}
+    for i, j in pairs:
+        for x, y in ((i, j), (j, i)):
+            members = [m for m in by_article[units[y].article] if m != x]
+            out[(x, y)] = 1 + int((combined[x, members] > combined[x, y]).sum())
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class PairModel:
+    """Logistic weights over `FEATURES` (standardised), and the decision thresholds chosen by cross-validation.
+
+    `relations` says whether the cross-encoder's probabilities are among the features (when not,
+    their weights are zero and the cross-encoder is not run).
+    """
+
+    mean: np.ndarray
+    scale: np.ndarray
+    weights: np.ndarray
+    bias: float
+    link: float  # P(same) at which two units may join one claim
+    carried: float  # P(same) at which an outlet counts as carrying a claim (not "left out")
+    relations: bool = False
+    refutes_at: float = 0.5  # the cross-encoder's P(refutes) at which a unit disputes a claim
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        if len(x) == 0:
+            return np.zeros(0, dtype=np.float32)
+        z = ((x - self.mean) / self.scale) @ self.weights + self.bias
+        return (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
+
+    def to_dict(self) -> dict:
+        return {"features": list(FEATURES), "mean": self.mean.tolist(), "scale": self.scale.tolist(),
+                "weights": self.weights.tolist(), "bias": self.bias, "link": self.link, "carried": self.carried,
+                "relations": self.relations, "refutes_at": self.refutes_at}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> PairModel:
+        if list(d["features"]) != list(FEATURES):
+            raise ModelMissing(f"{MODEL}: trained on other features; retrain with training/findings/train_pairs.py")
+        return cls(np.asarray(d["mean"], dtype=np.float64), np.asarray(d["scale"], dtype=np.float64),
+                   np.asarray(d["weights"], dtype=np.float64), float(d["bias"]), float(d["link"]),
+                   float(d["carried"]), bool(d.get("relations", False)), float(d.get("refutes_at", 0.5)))
+
+
+@lru_cache(maxsize=1)
+def pair_model() -> PairModel:
+    if not MODEL.is_file():
+        raise ModelMissing(f"the claim-pair model is missing ({MODEL}); retrain it with"
+                           " python training/findings/train_pairs.py")
+    return PairModel.from_dict(json.loads(MODEL.read_text(encoding="utf-8")))
+
+
+Relations = Callable[[Sequence[tuple[str, str]]], np.ndarray]  # pairs of texts -> P(unrelated, same, refutes)
+
+
+@dataclass(slots=True)
+class Scored:
+    """Every candidate pair of a story: its features, P(same claim), and the cross-encoder's relation."""
+
+    pairs: list[tuple[int, int]]
+    features: np.ndarray
+    same: np.ndarray
+    combined: np.ndarray  # the embedding-plus-words similarity candidates were chosen by
+    relation: np.ndarray  # (pairs, 3): P(unrelated), P(same), P(refutes) from the cross-encoder; 0 without it
+
+    def matrix(self, n: int) -> np.ndarray:
+        """P(same) as a symmetric matrix; 0 for pairs never scored and for pairs within one article."""
+        m = np.zeros((n, n), dtype=np.float32)
+        for (i, j), p, x in zip(self.pairs, self.same, self.features[:, FEATURES.index("same_article")],
+                                strict=True):
+            if not x:
+                m[i, j] = m[j, i] = p
+        return m
+
+    def refutes(self, n: int) -> np.ndarray:
+        """P(one refutes the other) as a symmetric matrix (pairs within an article included)."""
+        m = np.zeros((n, n), dtype=np.float32)
+        for (i, j), r in zip(self.pairs, self.relation[:, 2], strict=True):
+            m[i, j] = m[j, i] = r
+        return m
+
+
+def refuting_units(units: Sequence[Unit]) -> list[int]:
+    """Units that may deny something: a denial statement, or refuting words."""
+    return [i for i, u in enumerate(units) if u.status == "denied" or REFUTING.search(u.text)]
+
+
+def score_pairs(units: Sequence[Unit], embeddings: np.ndarray, entities: dict[str, list[Entity]],
+                lengths: dict[str, int], model: PairModel | None, relations: Relations | None = None,
+                within: Sequence[int] | None = None) -> Scored:
+    """Candidate pairs (within an article too, for `within`: by default the units that may refute), their
+    features and P(same).
+
+    Without `model`, P(same) is 0 (training computes the features only); without `relations`,
+    the cross-encoder's features are 0.
+    """
+    signals = unit_signals(units, entities, lengths)
+    cos, lex = similarity(units, embeddings, signals)
+    combined = 0.5 * cos + 0.5 * lex
+    pairs = candidate_pairs(units, combined, within=refuting_units(units) if within is None else within)
+    rank = ranks(units, combined, pairs)
+    relation = np.zeros((len(pairs), 3), dtype=np.float32)
+    if relations is not None and pairs:
+        relation = np.asarray(relations([(units[i].text, units[j].text) for i, j in pairs]), dtype=np.float32)
+    x = np.array([pair_features(i, j, units, signals, cos, lex, rank, relation[n]) for n, (i, j) in enumerate(pairs)],
+                 dtype=np.float64).reshape(len(pairs), len(FEATURES))
+    same = model.predict(x) if model is not None else np.zeros(len(pairs), dtype=np.float32)
+    return Scored(pairs, x, same, combined, relation)

@@ -1,0 +1,99 @@
+"""How much a claim matters to a fact-checker: who did what, numbers, accusations, official statements
+rank above colour, background and feelings.
+
+"Left out by some outlets" is only useful ranked: most sentences one outlet has and another lacks
+are a quote's colour, a history paragraph, a dateline. The answer keys mark each claim
+`substantive` or not, so the ranking is learned: a logistic model over what a unit states (numbers,
+dates, money, names of people, places and organisations), how (reported speech, a denial, a direct
+quote, first-person words, a question), and where (its position in the article), trained on the
+project's keyed stories (`training/findings/train_salience.py`, weights in `models/claims/`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from counterpoint.compare.units import Unit
+from counterpoint.model import Entity
+from counterpoint.models import ModelMissing
+
+MODEL = Path(__file__).resolve().parents[1] / "models" / "claims" / "salience.json"
+_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|me|my|we|our|us)\b")
+_FEELING = re.compile(r"\b(?:feel\w*|felt|happy|sad|proud|excit\w*|love\w*|hope\w*|scared|afraid|shock\w*|"
+                      r"thrill\w*|amaz\w*|wonderful|great|terribl\w*|heartbroken|devastat\w*|sorry)\b", re.I)
+_ACTION = re.compile(r"\b(?:kill\w*|die[ds]?|dead|arrest\w*|charg\w*|injur\w*|fir(?:e|ed|ing)|sign\w*|announc\w*|"
+                     r"confirm\w*|den(?:y|ied|ies)|accus\w*|ban\w*|won|win\w*|lost|launch\w*|sentenc\w*|"
+                     r"resign\w*|elect\w*|struck|hit|destroy\w*|rais\w*|cut\w*|sold|bought|paid)\b", re.I)
+
+FEATURES = (
+    "words", "short", "digits", "money", "date", "cardinal", "person", "org", "place", "norp", "statement",
+    "direct", "denied", "hedged", "first_person", "feeling", "action", "question", "exclaim", "position",
+    "lead", "tail", "quote_share",
+)
+
+
+def unit_features(u: Unit, entities: list[Entity], length: int) -> list[float]:
+    spans = [e.span for e in u.evidence if e.role in ("content", "sentence")]
+    text = " ".join(s.text for s in spans) or u.text
+    labels = [e.label for e in entities if any(s.start <= e.span.start and e.span.end <= s.end for s in spans)]
+    words = len(text.split())
+    quotes = sum(text.count(q) for q in "\"“”")
+    position = u.order / max(1, length)
+    statement = u.statement
+    return [
+        min(words, 60) / 60, float(words < 8), float(bool(re.search(r"\d", text))), float("MONEY" in labels),
+        float("DATE" in labels or "TIME" in labels), float("CARDINAL" in labels or "QUANTITY" in labels),
+        min(labels.count("PERSON"), 3) / 3, min(labels.count("ORG"), 3) / 3,
+        min(labels.count("GPE") + labels.count("LOC") + labels.count("FAC"), 3) / 3, float("NORP" in labels),
+        float(statement is not None), float(statement is not None and statement.kind != "indirect"),
+        float(u.status == "denied"), float(u.status == "hedged"), float(bool(_FIRST_PERSON.search(text))),
+        float(bool(_FEELING.search(text))), float(bool(_ACTION.search(text))), float("?" in text),
+        float("!" in text), position, float(position < 0.15), float(position > 0.85),
+        min(1.0, quotes * 20 / max(1, len(text))),
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class SalienceModel:
+    mean: np.ndarray
+    scale: np.ndarray
+    weights: np.ndarray
+    bias: float
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        if len(x) == 0:
+            return np.zeros(0)
+        z = ((x - self.mean) / self.scale) @ self.weights + self.bias
+        return 1.0 / (1.0 + np.exp(-z))
+
+    def to_dict(self) -> dict:
+        return {"features": list(FEATURES), "mean": self.mean.tolist(), "scale": self.scale.tolist(),
+                "weights": self.weights.tolist(), "bias": self.bias}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> SalienceModel:
+        if list(d["features"]) != list(FEATURES):
+            raise ModelMissing(f"{MODEL}: trained on other features; retrain with training/findings/train_salience.py")
+        return cls(np.asarray(d["mean"]), np.asarray(d["scale"]), np.asarray(d["weights"]), float(d["bias"]))
+
+
+@lru_cache(maxsize=1)
+def salience_model() -> SalienceModel:
+    if not MODEL.is_file():
+        raise ModelMissing(f"the salience model is missing ({MODEL}); retrain it with"
+                           " python training/findings/train_salience.py")
+    return SalienceModel.from_dict(json.loads(MODEL.read_text(encoding="utf-8")))
+
+
+def salience(units: list[Unit], entities: dict[str, list[Entity]], lengths: dict[str, int],
+             model: SalienceModel) -> np.ndarray:
+    """P(substantive) of each unit."""
+    x = np.array([unit_features(u, entities.get(u.article, []), lengths.get(u.article, 1)) for u in units],
+                 dtype=np.float64).reshape(len(units), len(FEATURES))
+    return model.predict(x)

@@ -1,0 +1,141 @@
+"""Who really speaks: people, organisations and anonymous groups, not "nothing", "two", "the report".
+
+The attribution stage finds the grammatical subject of every reporting verb, and some subjects are
+not speakers at all: pronouns and quantifiers ("no one said", "Two told"), things ("the report
+says", "pictures show"), abstractions ("My hope is"). Naming them as the source of a claim, or
+listing them among a story's speakers, misleads a reader. A small logistic model over the name
+(entity type, capitals, the head word's kind, quantifier and pronoun words, digits) and how the
+speaker is used (mentions, a role, the kind the analysis gave it) says whether a speaker is real;
+it is trained on the speakers of the project's keyed stories (`training/findings/train_speakers.py`,
+weights in `models/claims/speakers.json`). A statement whose speaker is not real keeps its source
+words but no speaker, so no finding rests a claim on it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from counterpoint.model import Entity, Speaker, Statement
+from counterpoint.models import ModelMissing
+
+MODEL = Path(__file__).resolve().parents[1] / "models" / "claims" / "speakers.json"
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+_PRONOUNS = frozenset(_words("""
+    nothing no one none nobody noone one two three four five some many all both each every everyone
+    everybody someone somebody anyone anybody it this that these those they them their he she we i you who which
+    what whoever others another other most few several something anything everything"""))
+_SPEAKER_HEADS = frozenset(_words("""
+    official officials spokesman spokeswoman spokesperson spokespeople police minister
+    ministry source sources witness witnesses expert experts analyst analysts authorities authority government agency
+    company
+    lawyer lawyers attorney attorneys prosecutor prosecutors judge court department office president leader leaders
+    researchers scientists doctors residents critics officer officers chief director secretary spokesmen
+    representative representatives commission council committee board party union group organisation organization
+    team club coach manager embassy ambassador governor mayor senator democrats republicans administration
+    investigators firefighters people observers activists aides aide advisers adviser executive executives
+    newspaper agency reporters journalist journalists editor station network outlet site blogger"""))
+_THING_HEADS = frozenset(_words("""
+    report reports story stories article articles statement statements study studies survey
+    surveys poll polls data photo photos video videos picture pictures image images footage record records document
+    documents letter letters website page post posts evidence investigation analysis figures attempt hope hopes
+    desire telecast amendment law bill rule rules move decision plan idea theory rumor rumour rumors rumours note
+    message messages email emails tweet tweets book books film movie show list map chart graph version account
+    accounts claim claims allegation allegations finding findings results result sign signs signal research decree
+    decrees information recording recordings sheet constitution resolution release releases records percent
+    respondents death plans wave release statement"""))
+# Verbs by which someone speaks (said, told, denied...), against verbs of wanting, planning or believing.
+_SPEECH_CUE = re.compile(r"\b(?:say|said|says|saying|tell|told|tells|announc\w*|den(?:y|ied|ies)|confirm\w*|claim\w*|"
+                         r"report\w*|stat(?:e|ed|es)|add(?:ed|s)?|insist\w*|warn\w*|accus\w*|according|explain\w*|"
+                         r"describ\w*|call(?:ed|s)?|wrote|writ\w*|tweet\w*|quot\w*|cit\w*|reveal\w*|admit\w*|"
+                         r"dismiss\w*|reject\w*|rul(?:ed|es)|testif\w*|comment\w*|ask\w*|argu\w*)\b", re.I)
+_WORD = re.compile(r"[\w'’-]+")
+_NAME_LABELS = {"PERSON", "ORG", "NORP", "GPE", "FAC"}
+
+FEATURES = (
+    "person", "organisation", "anonymous", "entity", "capitals", "all_lower", "pronoun_start", "pronoun_only",
+    "digits", "speaker_head", "thing_head", "role", "mentions", "words", "determiner", "speech_cue", "statements",
+)
+
+
+def speaker_features(sp: Speaker, entities: list[Entity], cues: list[str] = ()) -> list[float]:
+    """The speaker's features; `cues` are the cue words of the statements it is the speaker of."""
+    words = _WORD.findall(sp.name)
+    low = [w.lower() for w in words]
+    head = low[-1] if low else ""
+    caps = sum(1 for w in words if w[:1].isupper())
+    entity = any(e.label in _NAME_LABELS and any(m.start <= e.span.start < m.end or e.span.start <= m.start
+                                                 < e.span.end for m in sp.mentions) for e in entities)
+    return [
+        float(sp.kind == "person"), float(sp.kind == "organisation"), float(sp.kind == "anonymous"), float(entity),
+        caps / max(1, len(words)), float(bool(words) and caps == 0), float(bool(low) and low[0] in _PRONOUNS),
+        float(bool(low) and all(w in _PRONOUNS for w in low)), float(any(c.isdigit() for c in sp.name)),
+        float(head in _SPEAKER_HEADS or head.rstrip("s") in _SPEAKER_HEADS), float(head in _THING_HEADS),
+        float(bool(sp.role)), min(len(sp.mentions), 5) / 5, min(len(words), 8) / 8,
+        float(bool(low) and low[0] in {"the", "a", "an", "his", "her", "its", "our", "my"}),
+        sum(1 for c in cues if _SPEECH_CUE.search(c)) / max(1, len(cues)), min(len(cues), 5) / 5,
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class SpeakerModel:
+    mean: np.ndarray
+    scale: np.ndarray
+    weights: np.ndarray
+    bias: float
+    threshold: float  # listed among the story's speakers from this P(real speaker) up
+    keep_at: float = 0.35  # a statement keeps its speaker (for sourcing and denials) from this one up
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        if len(x) == 0:
+            return np.zeros(0)
+        return 1.0 / (1.0 + np.exp(-(((x - self.mean) / self.scale) @ self.weights + self.bias)))
+
+    def to_dict(self) -> dict:
+        return {"features": list(FEATURES), "mean": self.mean.tolist(), "scale": self.scale.tolist(),
+                "weights": self.weights.tolist(), "bias": self.bias, "threshold": self.threshold,
+                "keep_at": self.keep_at}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> SpeakerModel:
+        if list(d["features"]) != list(FEATURES):
+            raise ModelMissing(f"{MODEL}: trained on other features; retrain with training/findings/train_speakers.py")
+        return cls(np.asarray(d["mean"]), np.asarray(d["scale"]), np.asarray(d["weights"]), float(d["bias"]),
+                   float(d["threshold"]), float(d.get("keep_at", 0.35)))
+
+
+@lru_cache(maxsize=1)
+def speaker_model() -> SpeakerModel:
+    if not MODEL.is_file():
+        raise ModelMissing(f"the speaker model is missing ({MODEL}); retrain it with"
+                           " python training/findings/train_speakers.py")
+    return SpeakerModel.from_dict(json.loads(MODEL.read_text(encoding="utf-8")))
+
+
+def cues_by_speaker(statements: list[Statement]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for st in statements:
+        if st.speaker is not None:
+            out.setdefault(st.speaker.key or st.speaker.name, []).append(" ".join(c.text for c in st.cue))
+    return out
+
+
+def speaker_scores(speakers: list[Speaker], entities: list[Entity], statements: list[Statement],
+                   model: SpeakerModel) -> dict[str, float]:
+    """P(real speaker) by speaker key (or name)."""
+    if not speakers:
+        return {}
+    cues = cues_by_speaker(statements)
+    x = np.array([speaker_features(sp, entities, cues.get(sp.key or sp.name, [])) for sp in speakers],
+                 dtype=np.float64)
+    return {sp.key or sp.name: float(p) for sp, p in zip(speakers, model.predict(x), strict=True)}

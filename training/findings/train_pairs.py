@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+"""Train the claim-pair model (P(two units report the same claim)) on the project's keyed stories.
+
+    python training/findings/train_pairs.py [--cv] [--l2 1.0]
+
+Data: `training/findings/keys/` (26 stories we annotated; never the findings dev keys), their
+articles rebuilt from ../shared and analysed by counterpoint itself (`lab.py`). Candidate pairs
+are chosen exactly as `compare` chooses them (`compare/pairs.py`); a pair is positive when the
+two units carry a common key claim. With --cv, 5-fold cross-validation by story prints average
+precision and the best F1 of the held-out folds. The model is then fitted on all the stories and
+written to src/counterpoint/models/claims/pairs.json (the decision thresholds in it are set by
+`training/findings/tune.py`, which scores whole comparisons by cross-validation).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import data  # noqa: E402
+import fit  # noqa: E402
+
+from counterpoint.compare.pairs import FEATURES, MODEL, PairModel, score_pairs  # noqa: E402
+from counterpoint.models.embeddings import sentence_encoder  # noqa: E402
+
+
+def story_pairs(story: data.KeyedStory) -> tuple[np.ndarray, np.ndarray]:
+    units = [ku.unit for ku in story.units]
+    emb = sentence_encoder().encode([u.text for u in units])
+    entities = {a.id: a.analysis.entities if a.analysis else [] for a in story.articles}
+    lengths = {a.id: len(a.text) for a in story.articles}
+    scored = score_pairs(units, emb, entities, lengths, None)
+    y = np.array([float(data.pair_label(story, story.units[i], story.units[j]) == "same") for i, j in scored.pairs])
+    return scored.features, y
+
+
+def train(xs: list[np.ndarray], ys: list[np.ndarray], l2: float) -> PairModel:
+    x, y = np.vstack(xs), np.concatenate(ys)
+    mean, scale = fit.standardise(x)
+    w, b = fit.logistic((x - mean) / scale, y, l2=l2)
+    return PairModel(mean, scale, w, b, link=0.5, carried=0.4)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--cv", action="store_true")
+    ap.add_argument("--l2", type=float, default=1.0)
+    args = ap.parse_args()
+    stories = data.all_stories("train")
+    per = {s.name: story_pairs(s) for s in stories}
+    if args.cv:
+        scores, labels = [], []
+        for held in fit.folds(list(per)):
+            model = train([per[n][0] for n in per if n not in held], [per[n][1] for n in per if n not in held],
+                          args.l2)
+            for n in held:
+                scores.append(model.predict(per[n][0]))
+                labels.append(per[n][1])
+        s, y = np.concatenate(scores), np.concatenate(labels)
+        cos = np.concatenate([per[n][0][:, 0] for n in per])
+        ycos = np.concatenate([per[n][1] for n in per])
+        print(f"{len(y)} candidate pairs, {int(y.sum())} same-claim; recall ceiling of the candidates: see data.py")
+        print(f"held-out AP {fit.average_precision(s, y):.3f}, best F1 {fit.best_f1(s, y)[0]:.3f} at"
+              f" {fit.best_f1(s, y)[1]:.2f}; cosine alone: AP {fit.average_precision(cos, ycos):.3f}, best F1"
+              f" {fit.best_f1(cos, ycos)[0]:.3f}")
+    model = train([x for x, _ in per.values()], [y for _, y in per.values()], args.l2)
+    old = json.loads(MODEL.read_text()) if MODEL.exists() else {}
+    model = PairModel(model.mean, model.scale, model.weights, model.bias, float(old.get("link", 0.5)),
+                      float(old.get("carried", 0.4)))
+    MODEL.parent.mkdir(parents=True, exist_ok=True)
+    MODEL.write_text(json.dumps(model.to_dict(), indent=1) + "\n")
+    print("weights:", ", ".join(f"{f} {w:+.2f}" for f, w in zip(FEATURES, model.weights, strict=True)))
+    print(f"-> {MODEL}")
+
+
+if __name__ == "__main__":
+    main()
