@@ -159,6 +159,8 @@ def _raw_lines(stream: IO[bytes], max_bytes: int) -> Iterator[tuple[int, bytes, 
             size += len(piece)
             if size <= max_bytes:
                 parts.append(piece)
+            elif not parts:  # too long from the first piece: keep its head, where the id usually is
+                parts.append(piece[:4096])
             if piece.endswith(b"\n"):
                 break
         if not size:

@@ -19,7 +19,7 @@ from counterpoint.ingest import IngestOptions, read_sources, read_url_list
 from counterpoint.model import Article, Comparison, Document, OutletInfo
 
 if TYPE_CHECKING:
-    from counterpoint.compare.pairs import PairModel, Relations
+    from counterpoint.compare.pairs import PairModel
 from counterpoint.pipeline import extract_many
 from counterpoint.store import Store, StoreError
 
@@ -133,7 +133,7 @@ def analyse_pending(store: Store, workers: int = 1, redo: bool = False, progress
 def compare_stored(
     store: Store, article_ids: Collection[str] | None = None, outlets: Mapping[str, OutletInfo] | None = None,
     progress: Progress = _no_progress, failures: list[InputError] | None = None, one_story: bool = False,
-    pair_model: PairModel | None = None, relations: Relations | None = None,
+    pair_model: PairModel | None = None, calibrated: bool = True,
 ) -> list[Comparison]:
     """Group stored articles into stories, compare each story, and store the comparisons.
 
@@ -142,8 +142,8 @@ def compare_stored(
     forces one), and stored stories that held any of them are replaced. Without, every
     latest article is regrouped by the archive grouper and stories that no longer exist
     are dropped. With a `failures` list, a story that cannot be compared is added to it
-    and the others go on. `pair_model` and `relations` replace the shipped claim-pair
-    model and cross-encoder (cross-validation).
+    and the others go on. `pair_model` replaces the shipped claim-pair model, and
+    `calibrated=False` leaves confidences raw (training).
     """
     from counterpoint.compare import compare_story
     from counterpoint.compare.stance import classify_stance
@@ -179,7 +179,7 @@ def compare_stored(
         story_id = story_key(group)
         try:
             c = compare_story(group, story_id, duplicates, notes, outlets, stance=classify_stance,
-                              pair_model=pair_model, relations=relations)
+                              pair_model=pair_model, calibrated=calibrated)
         except Exception as exc:  # one story's failure is its own error; the other stories are compared
             if failures is None:
                 raise

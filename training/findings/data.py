@@ -79,6 +79,15 @@ class KeyedStory:
     units: list[KeyedUnit]
     key: dict
     file_of: dict[str, str]  # article id -> "a1"
+    mentions: list[tuple[str, str, tuple[int, int]]] = field(default_factory=list)  # (claim, article, span)
+    denials: list[tuple[int, str, tuple[int, int]]] = field(default_factory=list)  # (dispute, article, span)
+
+    def carried(self, unit: Unit) -> tuple[set[str], set[int]]:
+        """The key claims a unit carries and the disputes whose denial it carries (by its evidence spans)."""
+        spans = _spans(unit)
+        claims = {c for c, a, sp in self.mentions if a == unit.article and any(_hit(s, sp) for s in spans)}
+        denies = {d for d, a, sp in self.denials if a == unit.article and any(_hit(s, sp) for s in spans)}
+        return claims, denies
 
     @property
     def claims(self) -> dict[str, dict]:
@@ -95,6 +104,11 @@ def _spans(u: Unit) -> list[tuple[int, int]]:
 
 def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
     return max(0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
+def _hit(unit_span: tuple[int, int], key_span: tuple[int, int]) -> bool:
+    shorter = min(key_span[1] - key_span[0], unit_span[1] - unit_span[0])
+    return _overlap(unit_span, key_span) >= max(1, min(20, 0.5 * shorter))
 
 
 def keyed_story(story: Path) -> KeyedStory:
@@ -128,14 +142,17 @@ def keyed_story(story: Path) -> KeyedStory:
             if best >= max(1, min(20, 0.5 * shorter)):
                 yield ku
 
+    mentions, denials = [], []
     for c in key["claims"]:
         for m in c["mentions"]:
             if (w := where(m)) is not None:
+                mentions.append((c["id"], *w))
                 for ku in units_at(*w):
                     ku.claims.add(c["id"])
     for d_i, d in enumerate(key.get("disputes", [])):
         for m in d.get("denials", []):
             if (w := where(m)) is not None:
+                denials.append((d_i, *w))
                 for ku in units_at(*w):
                     ku.denies.add(d_i)
     for x_i, x in enumerate(key.get("contradictions", [])):
@@ -144,14 +161,14 @@ def keyed_story(story: Path) -> KeyedStory:
                 for ku in units_at(*w):
                     ku.values.add((x_i, re.sub(r"[^a-z0-9.]", "", str(m.get("value")).lower())))
     file_of = {v: k for k, v in aid_of.items()}
-    return KeyedStory(story.name, articles, outlet_of, keyed, key, file_of)
+    return KeyedStory(story.name, articles, outlet_of, keyed, key, file_of, mentions, denials)
 
 
 LABELS = ("unrelated", "same", "contradiction", "refutation")
 
 
 def pair_label(story: KeyedStory, a: KeyedUnit, b: KeyedUnit) -> str:
-    if a.claims & b.claims and a.unit.article != b.unit.article:
+    if a.claims & b.claims:
         return "same"
     contra = story.contra_pairs()
     if any((x, y) in contra for x in a.claims for y in b.claims):

@@ -32,7 +32,7 @@ def _file_text(text: str) -> bytes:
 
 def ecb_stories(data: Path, rng: random.Random) -> list[dict]:
     by_event: dict[str, list[dict]] = defaultdict(list)
-    for line in open(data / "ecbplus" / "train.jsonl", encoding="utf-8"):
+    for line in (data / "ecbplus" / "train.jsonl").read_text(encoding="utf-8").splitlines():
         r = json.loads(line)
         by_event[r["gold_cluster"]].append(r)
     stories = []
@@ -52,9 +52,10 @@ def ecb_stories(data: Path, rng: random.Random) -> list[dict]:
 
 
 def fnc_stories(data: Path, rng: random.Random) -> list[dict]:
-    bodies = {r["Body ID"]: r["articleBody"]
-              for r in csv.DictReader(open(data / "fnc1" / "train_bodies.csv", encoding="utf-8"))}
-    stances = list(csv.DictReader(open(data / "fnc1" / "train_stances.csv", encoding="utf-8")))
+    with open(data / "fnc1" / "train_bodies.csv", encoding="utf-8") as fh:
+        bodies = {r["Body ID"]: r["articleBody"] for r in csv.DictReader(fh)}
+    with open(data / "fnc1" / "train_stances.csv", encoding="utf-8") as fh:
+        stances = list(csv.DictReader(fh))
     dev_bodies = set((data / "fnc1" / "splits" / "dev_body_ids.txt").read_text().split())
     # Claims = connected components of related (headline, body) pairs.
     parent: dict[str, str] = {}

@@ -72,12 +72,11 @@ def story_pairs() -> list[dict]:
     out = []
     for story in data.all_stories("train"):
         units = [ku.unit for ku in story.units]
-        emb = sentence_encoder().encode([u.text for u in units])
         entities = {a.id: a.analysis.entities if a.analysis else [] for a in story.articles}
         lengths = {a.id: len(a.text) for a in story.articles}
         # within an article: the units the run time scores there (refuting words), and the key's denials
         denials = sorted(set(refuting_units(units)) | {ku.index for ku in story.units if ku.denies})
-        scored = score_pairs(units, emb, entities, lengths, None, within=denials)
+        scored = score_pairs(units, sentence_encoder(), entities, lengths, None, within=denials)
         rows = []
         for i, j in scored.pairs:
             label = data.pair_label(story, story.units[i], story.units[j])
@@ -96,8 +95,10 @@ def fnc_pairs(limit: dict[str, int]) -> list[dict]:
 
     csv.field_size_limit(10**9)
     fnc = lab.shared_dir() / "data" / "fnc1"
-    bodies = {r["Body ID"]: r["articleBody"] for r in csv.DictReader(open(fnc / "train_bodies.csv", encoding="utf-8"))}
-    rows = list(csv.DictReader(open(fnc / "splits" / "train_stances.train.csv", encoding="utf-8")))
+    with open(fnc / "train_bodies.csv", encoding="utf-8") as fh:
+        bodies = {r["Body ID"]: r["articleBody"] for r in csv.DictReader(fh)}
+    with open(fnc / "splits" / "train_stances.train.csv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
     banned_bodies = set()
     for name in DEV_FNC:
         meta = json.loads((lab.dev_stories() / name / "story.json").read_text())
@@ -180,7 +181,7 @@ def train(fold: int | None, epochs: float, batch: int, lr: float, threads: int) 
 
     torch.set_num_threads(threads)
     torch.manual_seed(0)
-    rows = [json.loads(x) for x in open(WORK / "pairs.jsonl", encoding="utf-8")]
+    rows = [json.loads(x) for x in (WORK / "pairs.jsonl").read_text(encoding="utf-8").splitlines()]
     stories = sorted({r["story"] for r in rows if r["story"] != "fnc"})
     fold_of = folds_of(stories)
     train_rows = [r for r in rows if fold is None or r["story"] == "fnc" or fold_of[r["story"]] != fold]

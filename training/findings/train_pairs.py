@@ -15,6 +15,7 @@ written to src/counterpoint/models/claims/pairs.json (the decision thresholds in
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -22,28 +23,30 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import data  # noqa: E402
-import fit  # noqa: E402
+import data
+import fit
 
-from counterpoint.compare.pairs import FEATURES, MODEL, PairModel, score_pairs  # noqa: E402
-from counterpoint.models.embeddings import sentence_encoder  # noqa: E402
+from counterpoint.compare.pairs import FEATURES, MODEL, PairModel, score_pairs
+from counterpoint.models.embeddings import sentence_encoder
 
 
 def story_pairs(story: data.KeyedStory) -> tuple[np.ndarray, np.ndarray]:
+    """Candidate pairs' features, and their labels: same claim, one refutes the other."""
     units = [ku.unit for ku in story.units]
-    emb = sentence_encoder().encode([u.text for u in units])
     entities = {a.id: a.analysis.entities if a.analysis else [] for a in story.articles}
     lengths = {a.id: len(a.text) for a in story.articles}
-    scored = score_pairs(units, emb, entities, lengths, None)
-    y = np.array([float(data.pair_label(story, story.units[i], story.units[j]) == "same") for i, j in scored.pairs])
+    scored = score_pairs(units, sentence_encoder(), entities, lengths, None)
+    labels = [data.pair_label(story, story.units[i], story.units[j]) for i, j in scored.pairs]
+    y = np.array([[float(x == "same"), float(x == "refutation")] for x in labels]).reshape(len(labels), 2)
     return scored.features, y
 
 
 def train(xs: list[np.ndarray], ys: list[np.ndarray], l2: float) -> PairModel:
     x, y = np.vstack(xs), np.concatenate(ys)
     mean, scale = fit.standardise(x)
-    w, b = fit.logistic((x - mean) / scale, y, l2=l2)
-    return PairModel(mean, scale, w, b, link=0.5, carried=0.4)
+    w, b = fit.logistic((x - mean) / scale, y[:, 0], l2=l2)
+    rw, rb = fit.logistic((x - mean) / scale, y[:, 1], l2=l2)
+    return PairModel(mean, scale, w, b, link=0.5, carried=0.4, refute_weights=rw, refute_bias=rb)
 
 
 def main() -> None:
@@ -54,24 +57,28 @@ def main() -> None:
     stories = data.all_stories("train")
     per = {s.name: story_pairs(s) for s in stories}
     if args.cv:
-        scores, labels = [], []
+        scores, labels, refutes = [], [], []
         for held in fit.folds(list(per)):
             model = train([per[n][0] for n in per if n not in held], [per[n][1] for n in per if n not in held],
                           args.l2)
             for n in held:
                 scores.append(model.predict(per[n][0]))
+                refutes.append(model.predict_refutes(per[n][0]))
                 labels.append(per[n][1])
         s, y = np.concatenate(scores), np.concatenate(labels)
+        r = np.concatenate(refutes)
         cos = np.concatenate([per[n][0][:, 0] for n in per])
-        ycos = np.concatenate([per[n][1] for n in per])
-        print(f"{len(y)} candidate pairs, {int(y.sum())} same-claim; recall ceiling of the candidates: see data.py")
-        print(f"held-out AP {fit.average_precision(s, y):.3f}, best F1 {fit.best_f1(s, y)[0]:.3f} at"
-              f" {fit.best_f1(s, y)[1]:.2f}; cosine alone: AP {fit.average_precision(cos, ycos):.3f}, best F1"
-              f" {fit.best_f1(cos, ycos)[0]:.3f}")
+        ycos = np.concatenate([per[n][1][:, 0] for n in per])
+        print(f"{len(y)} candidate pairs, {int(y[:, 0].sum())} same-claim, {int(y[:, 1].sum())} refutations")
+        print(f"same claim: held-out AP {fit.average_precision(s, y[:, 0]):.3f}, best F1"
+              f" {fit.best_f1(s, y[:, 0])[0]:.3f} at {fit.best_f1(s, y[:, 0])[1]:.2f}; cosine alone: AP"
+              f" {fit.average_precision(cos, ycos):.3f}, best F1 {fit.best_f1(cos, ycos)[0]:.3f}")
+        print(f"refutes: held-out AP {fit.average_precision(r, y[:, 1]):.3f}, best F1"
+              f" {fit.best_f1(r, y[:, 1])[0]:.3f} at {fit.best_f1(r, y[:, 1])[1]:.2f}")
     model = train([x for x, _ in per.values()], [y for _, y in per.values()], args.l2)
     old = json.loads(MODEL.read_text()) if MODEL.exists() else {}
-    model = PairModel(model.mean, model.scale, model.weights, model.bias, float(old.get("link", 0.5)),
-                      float(old.get("carried", 0.4)))
+    kept = {k: float(old[k]) for k in ("link", "carried", "refutes_at", "contradicts_at") if k in old}
+    model = dataclasses.replace(model, **kept)
     MODEL.parent.mkdir(parents=True, exist_ok=True)
     MODEL.write_text(json.dumps(model.to_dict(), indent=1) + "\n")
     print("weights:", ", ".join(f"{f} {w:+.2f}" for f, w in zip(FEATURES, model.weights, strict=True)))

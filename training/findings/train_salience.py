@@ -63,7 +63,8 @@ def main() -> None:
                 p10.append(precision_at(s, per[n][1]))
                 p10_pos.append(precision_at(-per[n][0][:, FEATURES.index("position")], per[n][1]))
         s, y = np.concatenate(s_all), np.concatenate(y_all)
-        print(f"{len(y)} units, {int(y.sum())} substantive ({y.mean():.2f}); held-out AP {fit.average_precision(s, y):.3f};"
+        print(f"{len(y)} units, {int(y.sum())} substantive ({y.mean():.2f});"
+              f" held-out AP {fit.average_precision(s, y):.3f};"
               f" precision@10 per story {np.mean(p10):.3f} (by position alone {np.mean(p10_pos):.3f})")
     model = train([x for x, _ in per.values()], [y for _, y in per.values()])
     MODEL.parent.mkdir(parents=True, exist_ok=True)

@@ -6,8 +6,8 @@
 Each speaker the analysis finds in the keyed stories' articles is positive when the key lists it
 among the story's speakers (matched as the shared scorer matches names). With --cv, 5-fold
 cross-validation by story prints precision and recall of the kept speakers at several thresholds;
-the threshold written into the model is the one with the best F1 among those reaching the issue's
-precision of 0.85 on the held-out folds (else the best F1).
+the list threshold is kept as it is (it is chosen on whole comparisons, where the scorer de-duplicates
+names: `--threshold` sets it).
 """
 
 from __future__ import annotations
@@ -61,9 +61,9 @@ def train(xs: list[np.ndarray], ys: list[np.ndarray], threshold: float = 0.5) ->
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--cv", action="store_true")
+    ap.add_argument("--threshold", type=float, help="P(real speaker) from which a speaker is listed")
     args = ap.parse_args()
     per = {s.name: story_speakers(s) for s in data.all_stories("train")}
-    threshold = 0.5
     if args.cv:
         scores, labels = [], []
         for held in fit.folds(list(per)):
@@ -73,20 +73,15 @@ def main() -> None:
                 labels.append(per[n][1])
         s, y = np.concatenate(scores), np.concatenate(labels)
         print(f"{len(y)} speakers found by the analysis, {int(y.sum())} real ({y.mean():.2f})")
-        best = None
         for t in np.arange(0.2, 0.9, 0.05):
             keep = s >= t
             p = float(y[keep].mean()) if keep.any() else 0.0
             r = float(y[keep].sum() / max(1, y.sum()))
             f = 2 * p * r / (p + r) if p + r else 0.0
             print(f"  threshold {t:.2f}: precision {p:.3f} recall {r:.3f} F1 {f:.3f}")
-            key = (p >= 0.85, f)
-            if best is None or key > best[0]:
-                best = (key, float(t))
-        threshold = round(best[1], 2)
     old = json.loads(MODEL.read_text()) if MODEL.exists() else {}
     model = train([x for x, _ in per.values()], [y for _, y in per.values()],
-                  threshold if args.cv else float(old.get("threshold", 0.5)))
+                  args.threshold if args.threshold is not None else float(old.get("threshold", 0.6)))
     MODEL.parent.mkdir(parents=True, exist_ok=True)
     MODEL.write_text(json.dumps(model.to_dict(), indent=1) + "\n")
     print("weights:", ", ".join(f"{f} {w:+.2f}" for f, w in zip(FEATURES, model.weights, strict=True)))

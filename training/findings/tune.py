@@ -12,6 +12,7 @@ together by the shared scorer, so every number is out-of-fold. The dev keys are 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import functools
 import itertools
 import json
@@ -20,15 +21,16 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import data  # noqa: E402
-import fit  # noqa: E402
-import lab  # noqa: E402
-import train_pairs  # noqa: E402
+import data
+import fit
+import lab
+import train_pairs
 
-from counterpoint.compare.pairs import MODEL, PairModel  # noqa: E402
-from counterpoint.workflow import compare_stored  # noqa: E402
+from counterpoint.compare.pairs import MODEL, PairModel
+from counterpoint.workflow import compare_stored
 
-GRID = {"link": [0.35, 0.45, 0.55, 0.65], "carried": [0.2, 0.3, 0.4]}
+GRID = {"link": [0.35, 0.45, 0.55], "carried": [0.3, 0.45], "contradicts_at": [0.5, 0.7]}
+THRESHOLDS = ("link", "carried", "refutes_at", "contradicts_at")
 
 
 class CV:
@@ -41,21 +43,21 @@ class CV:
         self.pairs = {n: train_pairs.story_pairs(ks) for n, ks in self.keyed.items()}
         self.folds = fit.folds([s.name for s in self.stories], k)
 
-    def models(self, l2: float, link: float, carried: float) -> dict[str, PairModel]:
+    def models(self, l2: float, **thresholds: float) -> dict[str, PairModel]:
         """The pair model each story is compared with: trained without that story's fold."""
         out = {}
         for held in self.folds:
             m = train_pairs.train([self.pairs[n][0] for n in self.pairs if n not in held],
                                   [self.pairs[n][1] for n in self.pairs if n not in held], l2)
-            m = PairModel(m.mean, m.scale, m.weights, m.bias, link, carried)
+            m = dataclasses.replace(m, **thresholds)
             out.update({n: m for n in held})
         return out
 
-    def score(self, l2: float = 1.0, link: float = 0.5, carried: float = 0.4) -> dict:
-        models = self.models(l2, link, carried)
+    def score(self, l2: float = 1.0, calibrated: bool = True, **thresholds: float) -> dict:
+        models = self.models(l2, **thresholds)
         with tempfile.TemporaryDirectory() as tmp:
             for story in self.stories:
-                compare = functools.partial(compare_stored, pair_model=models[story.name])
+                compare = functools.partial(compare_stored, pair_model=models[story.name], calibrated=calibrated)
                 (Path(tmp) / f"{story.name}.json").write_text(
                     json.dumps(lab.compare_story_dir(story, compare), ensure_ascii=False), encoding="utf-8")
             return lab.score(self.root, Path(tmp))
@@ -77,22 +79,24 @@ def main() -> None:
     ap.add_argument("--grid", action="store_true")
     args = ap.parse_args()
     cv = CV()
-    shipped = json.loads(MODEL.read_text()) if MODEL.exists() else {"link": 0.5, "carried": 0.4}
+    shipped = json.loads(MODEL.read_text())
+    current = {k: float(shipped[k]) for k in THRESHOLDS if k in shipped}
     if not args.grid:
-        result = cv.score(link=shipped["link"], carried=shipped["carried"])
+        result = cv.score(**current)
         print(result["table"])
         print(summary(result))
         return
     best = None
-    for link, carried in itertools.product(GRID["link"], GRID["carried"]):
-        result = cv.score(link=link, carried=carried)
-        print(f"link {link:.2f} carried {carried:.2f}: {summary(result)}", flush=True)
+    names = list(GRID)
+    for combo in itertools.product(*(GRID[n] for n in names)):
+        setting = {**current, **dict(zip(names, combo, strict=True))}
+        result = cv.score(**setting)
+        print(" ".join(f"{k} {v:.2f}" for k, v in setting.items()) + f": {summary(result)}", flush=True)
         if best is None or result["macro_f1"] > best[0]:
-            best = (result["macro_f1"], link, carried)
-    _, link, carried = best
-    shipped.update({"link": link, "carried": carried})
+            best = (result["macro_f1"], setting)
+    shipped.update(best[1])
     MODEL.write_text(json.dumps(shipped, indent=1) + "\n")
-    print(f"best: link {link}, carried {carried} -> {MODEL}")
+    print(f"best: {best[1]} -> {MODEL}")
 
 
 if __name__ == "__main__":

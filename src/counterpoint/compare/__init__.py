@@ -15,9 +15,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from counterpoint.compare.align import Encoder, align
+from counterpoint.compare.calibration import calibrate
 from counterpoint.compare.findings import Context, find_findings
 from counterpoint.compare.framing import StanceFn, framing_findings, outlet_framing, stance_findings
-from counterpoint.compare.pairs import PairModel, Relations
+from counterpoint.compare.pairs import PairModel
 from counterpoint.compare.salience import salience, salience_model
 from counterpoint.compare.speakers import SpeakerModel, speaker_model, speaker_scores
 from counterpoint.compare.units import Unit, article_units, speaker_key
@@ -52,8 +53,8 @@ def compare_story(
     encoder: Encoder | None = None,
     stance: StanceFn | None = None,
     pair_model: PairModel | None = None,
-    relations: Relations | None = None,
     speaker_filter: SpeakerModel | None = None,
+    calibrated: bool = True,
 ) -> Comparison:
     """Compare one story's articles (each analysed) across their outlets.
 
@@ -101,12 +102,8 @@ def compare_story(
         from counterpoint.compare.pairs import pair_model as shipped_pair_model
 
         pair_model = shipped_pair_model()
-    if relations is None and pair_model.relations:
-        from counterpoint.models.crossencoder import cross_encoder
-
-        relations = cross_encoder().predict
     alignment = align(units, encoder, pair_model, {a.id: a.analysis.entities for a in originals if a.analysis},
-                      {a.id: len(a.text) for a in originals}, relations)  # fmt: skip
+                      {a.id: len(a.text) for a in originals})  # fmt: skip
     outlet_list = list(dict.fromkeys(a.outlet for a in compared))
     describe = {o: _describe(o, info.get(o.lower())) for o in outlet_list}
     independent = {a.id: a.duplicate_of is None for a in compared}
@@ -129,6 +126,8 @@ def compare_story(
         disputed = [(f, _claim_words(f)) for f in findings if f.type == "disputed"]
         findings += stance_findings(disputed, {a.id: a.text for a in articles}, outlet_of, stance)
     findings = _number(findings, claims)
+    if calibrated:  # confidence = the probability that the finding is right (training compares uncalibrated)
+        findings = calibrate(findings)
     _mark_disputed(claims, findings, statements)
     return Comparison(story=story, articles=compared, speakers=speakers, statements=statements, claims=claims,
                       findings=findings, framing=framing, notes=story_notes)

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from counterpoint.compare.pairs import PairModel, Relations, Scored, score_pairs
+from counterpoint.compare.pairs import PairModel, Scored, score_pairs
 from counterpoint.compare.stance import content_stems
 from counterpoint.compare.units import Unit
 from counterpoint.model import Entity
@@ -56,11 +56,17 @@ class Alignment:
     similarity: np.ndarray
     link: float = LINK
     carried: float = LINK - 0.03
-    refutes: np.ndarray | None = None  # P(one unit refutes the other), from the cross-encoder
+    refutes: np.ndarray | None = None  # P(one unit refutes the other), from the pair model's refutation head
     refutes_at: float = 0.5  # ...at which a unit disputes a claim
+    contradicts_at: float = 0.5  # P(same) from which differing values of one slot contradict each other
+    content: np.ndarray | None = None  # the similarity of what two units say, their speakers and cues left out
+    combined: np.ndarray | None = None  # the embedding-plus-words similarity of the units as read
 
     def best_in(self, i: int, members: Sequence[int]) -> float:
-        return float(self.similarity[i, list(members)].max()) if len(members) else 0.0
+        """The member most similar in what it says (a denial rarely restates what it denies, and "Zeszutek
+        said the university denied ..." is not like "Zeszutek added the university will appeal")."""
+        sim = self.content if self.content is not None else self.similarity
+        return float(sim[i, list(members)].max()) if len(members) else 0.0
 
 
 def unit_vectors(units: Sequence[Unit], encoder: Encoder) -> np.ndarray:
@@ -74,22 +80,17 @@ def unit_vectors(units: Sequence[Unit], encoder: Encoder) -> np.ndarray:
 
 
 def align(units: Sequence[Unit], encoder: Encoder, model: PairModel | None = None,
-          entities: dict[str, list[Entity]] | None = None, lengths: dict[str, int] | None = None,
-          relations: Relations | None = None) -> Alignment:
-    """Group units into claims: by the pair model's P(same claim) when given, else by raw similarity.
-
-    `relations` (the cross-encoder) is asked about the candidate pairs when the pair model uses it.
-    """
+          entities: dict[str, list[Entity]] | None = None, lengths: dict[str, int] | None = None) -> Alignment:
+    """Group units into claims: by the pair model's P(same claim) when given, else by raw similarity."""
     if model is None or len(units) < 2:
         vectors = unit_vectors(units, encoder)
         sim = vectors @ vectors.T if len(units) else np.zeros((0, 0), dtype=np.float32)
         return Alignment(cluster(units, sim, vectors), sim)
-    emb = np.asarray(encoder.encode([u.text for u in units]), dtype=np.float32)
-    scored = score_pairs(units, emb, entities or {}, lengths or {}, model, relations if model.relations else None)
+    scored = score_pairs(units, encoder, entities or {}, lengths or {}, model)
     same = scored.matrix(len(units))
-    refutes = scored.refutes(len(units)) if model.relations and relations is not None else None
+    refutes = scored.refutes(len(units))
     return Alignment(link_groups(units, scored, model.link), same, model.link, model.carried, refutes,
-                     model.refutes_at)
+                     model.refutes_at, model.contradicts_at, scored.content, scored.combined)
 
 
 def link_groups(units: Sequence[Unit], scored: Scored, link: float) -> list[list[int]]:

@@ -11,7 +11,10 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from counterpoint.compare.align import Alignment
+from counterpoint.compare.slots import Value, conflict, parse_values
 from counterpoint.compare.units import Unit, speaker_key
 from counterpoint.model import Entity, Evidence, Finding, Span, Speaker, Statement
 
@@ -28,7 +31,7 @@ _REPORTING_CUE = re.compile(
     re.I,
 )
 NEAR_DENIAL = 300  # characters after a denial within which a speakerless statement is the denier's
-DENIAL_TARGET = 0.35  # a denial with no claim in its own group disputes the most similar claim above this
+DENIAL_TARGET = 0.4  # a denial disputes a claim of another group from this likeness of what they say up
 
 
 @dataclass(slots=True)
@@ -61,8 +64,7 @@ def find_findings(ctx: Context) -> list[Finding]:
             continue
         if (f := _corroborated(ctx, g)) is not None:
             found.append(f)
-    for g in groups:
-        found.extend(_contradicted(ctx, g))
+    found.extend(_contradicted(ctx))
     single = [f for g in groups if (f := _single_sourced(ctx, g)) is not None]
     single.sort(key=lambda f: (-len(f.outlets), -f.confidence))
     found.extend(single)
@@ -78,37 +80,54 @@ def find_findings(ctx: Context) -> list[Finding]:
 def _disputed(ctx: Context) -> tuple[list[Finding], set[tuple[int, ...]]]:
     """A claim asserted by some and denied by another party: the denial and the claim, everywhere."""
     units, groups = ctx.units, ctx.alignment.groups
-    group_of = {i: gi for gi, g in enumerate(groups) for i in g}
     # denial statement (by object id) -> the groups it disputes
     targets: dict[int, set[int]] = {}
-    for gi, g in enumerate(groups):
-        # a denial nobody is credited with ("... will continue to deny", an unattributed "No") disputes nothing
-        deniers = {id(units[i].denial_of) for i in g if units[i].denial_of is not None
-                   and units[i].denial_of.speaker is not None}
-        keys = _denier_keys(ctx, g)
-        if deniers and _asserting(ctx, g, keys, [i for i in g if units[i].status == "denied"]):
-            for d in deniers:
-                targets.setdefault(d, set()).add(gi)
-    # A denial whose group holds no assertion: the same speaker's denial nearby, or the most similar claim.
+    # A denial disputes the claim what it denies aligns with: a group that holds the denial's own units or
+    # their kin counts fully, another by its unit most alike in what it says (a denial rarely restates the
+    # claim, and its speaker is not the claim's). Among the claims aligned well enough, the one more outlets
+    # carry wins: a story's disputed claim is the one its reports share ("the arms race quote reported by
+    # NBC" is the quote both outlets print, not one outlet's "NBC claiming that Trump said during talks").
+    denials: dict[int, list[int]] = {}  # denial statement -> its units and their kin
     for i, u in enumerate(units):
-        if u.status != "denied":
-            continue
+        # a denial nobody is credited with ("... will continue to deny", an unattributed "No") disputes nothing
+        if u.status == "denied" and u.denial_of is not None and u.denial_of.speaker is not None:
+            denials.setdefault(id(u.denial_of), []).extend([i, *ctx.family.get(i, ())])
+    scores: dict[int, tuple[int, float]] = {}  # denial statement -> (outlets carrying its target, alignment)
+    for den, members in denials.items():
+        denial_units = [i for i in members if units[i].status == "denied"]
+        keys = _denier_keys(ctx, denial_units)
+        best, best_key = None, (0, DENIAL_TARGET)
+        for gi, g in enumerate(groups):
+            # every denier of the group is a denier: "Zeszutek said the university denied ..." asserts nothing
+            if not _asserting(ctx, g, keys | _denier_keys(ctx, g), denial_units):
+                continue
+            s = 1.0 if set(members) & set(g) else max(ctx.alignment.best_in(i, g) for i in members)
+            key = (len(_outlets(ctx, [i for i in g if units[i].status != "denied"])), s)
+            if s >= DENIAL_TARGET and key > best_key:
+                best, best_key = gi, key
+        if best is not None:
+            targets[den] = {best}
+            scores[den] = best_key
+    # One speaker's denials in one story deny one thing: each takes the target its best-aligned one found
+    # (Peskov's "No, this phrase was not said" is the same denial as his "denied that Trump had said it").
+    by_denier: dict[str, list[int]] = {}
+    for den, members in denials.items():
+        for k in _denier_keys(ctx, [i for i in members if units[i].status == "denied"]):
+            by_denier.setdefault(k, []).append(den)
+    for dens in by_denier.values():
+        ranked = [d for d in dens if d in scores]
+        if ranked:
+            top = max(ranked, key=lambda d: scores[d])
+            for d in dens:
+                targets[d] = set(targets[top])
+    # A denial with no target of its own: the same speaker's targeted denial in the same article.
+    for i, u in enumerate(units):
         den = u.denial_of
-        if den is None or den.speaker is None or id(den) in targets:
+        if u.status != "denied" or den is None or den.speaker is None or id(den) in targets:
             continue
         near = _sibling_denial(ctx, i, targets)
         if near is not None:
             targets[id(den)] = set(targets[near])
-            continue
-        best, best_sim = None, DENIAL_TARGET
-        for gi, g in enumerate(groups):
-            if gi == group_of[i] or not _asserting(ctx, g, {speaker_key(den.speaker)} - {""}, [i]):
-                continue
-            s = ctx.alignment.best_in(i, g)
-            if s > best_sim:
-                best, best_sim = gi, s
-        if best is not None:
-            targets[id(den)] = {best}
     # Denials that share a target dispute one claim together.
     merged: list[tuple[set[int], set[int]]] = []  # (groups, denial statement ids)
     for den, gs in targets.items():
@@ -329,25 +348,8 @@ def _corroborated(ctx: Context, g: Sequence[int]) -> Finding | None:
                    _ordered(ctx, _outlets(ctx, g)), _evidence(ctx, g))
 
 
-# "1,200", "120, 000" (a space after the comma, as some scraped text has it), "6.1"
-_DIGITS = r"(?:\d{1,3}(?:,\s?\d{3})+|\d+)(?:\.\d+)?"
-_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
-_VALUE_KINDS = {
-    "amount": re.compile(rf"[$€£]\s?{_DIGITS}(?:\s*(?:million|billion|trillion|bn|m)\b)?", re.I),
-    "date": re.compile(rf"\b(?:{_MONTHS})\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{_MONTHS})\b"),
-    "percentage": re.compile(r"\b\d[\d,.]*\s?(?:%|per ?cent\b)", re.I),
-    "year": re.compile(r"\b(?:19|20)\d\d\b"),
-    # not a clock time ("4:08"), a fraction ("4 1/2"), the end of a season ("1982-83") or a number the
-    # page garbled ("4\ufffd months")
-    "number": re.compile(
-        rf"(?<![$€£\d,.:/])(?<!\d\s)(?<!\d\d\d\d[-–])\b{_DIGITS}\b(?!\s?%)(?![:/]\d)(?!\s?\d+/)(?!\ufffd)"
-    ),
-}
-# Kinds whose values are compared only when they count the same thing: the word after the value
-# ("12 people" / "15 people"), or before it ("magnitude 6.1"), must match.
-_COUNTED = {"amount", "percentage", "number"}
-# Kinds that name when, not how many: two dates in look-alike sentences are often two events.
-_STRICT = {"date", "year", "place"}  # "place" kinds are "place:<word before it>"
+# Kinds that name when or where, not how many: two dates in look-alike sentences are often two events.
+_STRICT = {"date", "year", "place", "weekday", "time"}
 # Countries, cities, regions: a building or venue ("the Rose Garden") is rarely the same slot as a city.
 _PLACE_LABELS = {"GPE", "LOC"}
 # One place, several spellings: "US" and "U.S." never contradict each other.
@@ -356,38 +358,18 @@ _PLACE_ALIASES = {
     "uk": "uk", "britain": "uk", "greatbritain": "uk", "unitedkingdom": "uk",
     "uae": "uae", "unitedarabemirates": "uae", "ussr": "ussr", "sovietunion": "ussr",
 }  # fmt: skip
-_NEXT_WORD = re.compile(r"\W*([A-Za-z][\w-]*)")
 _PREV_WORD = re.compile(r"([A-Za-z][\w-]*)\W*$")
 
 
-def _context(text: str, start: int, end: int) -> str:
-    after = _NEXT_WORD.match(text, end)
-    if after and after.group(1).lower() not in {"and", "or", "to", "of", "in", "on", "at", "the", "a"}:
-        return after.group(1).lower()
-    before = _PREV_WORD.search(text, 0, start)
-    return before.group(1).lower() if before else ""
-
-
-def _values(ctx: Context, u: Unit) -> dict[str, dict[str, Span]]:
-    """The numbers, amounts, dates and places a unit states, each with where it says so."""
+def _places(ctx: Context, u: Unit) -> dict[str, dict[str, Span]]:
+    """The places a unit names, by slot: the word before the place ("in Vancouver" / "in Canada", not "from")."""
     out: dict[str, dict[str, Span]] = {}
     spans = [e.span for e in u.evidence if e.role in {"content", "sentence"}]
-    for sp in spans:
-        taken: list[tuple[int, int]] = []
-        for kind, rx in _VALUE_KINDS.items():
-            for m in rx.finditer(sp.text):
-                if any(a < m.end() and m.start() < b for a, b in taken):
-                    continue
-                taken.append(m.span())
-                key = _value_key(m.group())
-                slot = f"{kind}:{_context(sp.text, m.start(), m.end())}" if kind in _COUNTED else kind
-                out.setdefault(slot, {}).setdefault(key, Span(sp.start + m.start(), sp.start + m.end(), m.group()))
     for ent in ctx.entities.get(u.article, ()):
         if ent.label not in _PLACE_LABELS:
             continue
         for sp in spans:
             if sp.start <= ent.span.start and ent.span.end <= sp.end:
-                # the slot is the word before the place: "in Vancouver" / "in Canada", not "from Alabama"
                 before = _PREV_WORD.search(sp.text, 0, ent.span.start - sp.start)
                 slot = f"place:{before.group(1).lower() if before else ''}"
                 out.setdefault(slot, {}).setdefault(_place_key(ent.span.text), ent.span)
@@ -395,15 +377,17 @@ def _values(ctx: Context, u: Unit) -> dict[str, dict[str, Span]]:
     return out
 
 
-def _value_key(text: str) -> str:
-    """One spelling per value: "0.41 percent" = "0.41%", "$700bn" = "$700 billion", "2, 117" = "2117"."""
-    key = re.sub(r"(?<=\d),\s?(?=\d{3}\b)", "", text)
-    key = " ".join(key.lower().replace(",", "").split())
-    key = re.sub(rf"^(\d{{1,2}}) ({_MONTHS.lower()})$", r"\2 \1", key)  # "22 november" = "november 22"
-    key = re.sub(r"\s?per ?cent$|\s%$", "%", key)
-    key = re.sub(r"(?<=\d)\s?bn$", " billion", key)
-    key = re.sub(r"(?<=\d)\s?m$", " million", key)
-    return re.sub(r"^([$€£])\s", r"\1", key)
+def _spellings(x: str, y: str) -> bool:
+    """Two writings of one name: at most one edit apart for every six letters (digits never)."""
+    if any(c.isdigit() for c in x + y) or min(len(x), len(y)) < 5:
+        return False
+    prev = list(range(len(y) + 1))
+    for i, cx in enumerate(x, 1):
+        cur = [i]
+        for j, cy in enumerate(y, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (cx != cy)))
+        prev = cur
+    return prev[-1] <= max(1, min(len(x), len(y)) // 6)
 
 
 def _place_key(name: str) -> str:
@@ -411,77 +395,81 @@ def _place_key(name: str) -> str:
     return _PLACE_ALIASES.get(key, key)
 
 
-def _subject(ctx: Context, u: Unit, value: Span) -> str:
-    """Who or what a figure is about: the last person or organisation named before it in its sentence."""
-    spans = [e.span for e in u.evidence if e.role in {"content", "sentence"}]
-    home = next((sp for sp in spans if sp.start <= value.start < sp.end), None)
-    if home is None:
-        return ""
-    names = [e for e in ctx.entities.get(u.article, ())
-             if e.label in {"PERSON", "ORG"} and home.start <= e.span.start and e.span.end <= value.start]
-    if not names:
-        return ""
-    words = re.findall(r"\w+", max(names, key=lambda e: e.span.end).span.text.lower())
-    return words[-1] if words else ""
-
-
 def _names_place(ctx: Context, article: str, key: str) -> bool:
     return any(e.label in _PLACE_LABELS and _place_key(e.span.text) == key for e in ctx.entities.get(article, ()))
 
 
-def _mentions(u: Unit, kind: str, value: str) -> bool:
-    """Does the unit name this value anywhere (then it does not contradict it, whatever else it says)?"""
+def _mentions_place(u: Unit, key: str) -> bool:
+    """Does the unit name this place anywhere (then it does not contradict it, whatever else it says)?"""
     text = " ".join(e.span.text for e in u.evidence if e.role in {"content", "sentence"})
-    if kind == "place":
-        words = re.sub(r"[^\w\s]", "", text.lower()).split()
-        grams = {"".join(words[i : i + n]) for n in range(1, 5) for i in range(len(words) - n + 1)}
-        return value in {_place_key(g) for g in grams}
-    flat = " ".join(text.lower().replace(",", "").split())
-    return re.search(rf"(?<![\d.]){re.escape(value)}(?![\d])", flat) is not None
+    words = re.sub(r"[^\w\s]", "", text.lower()).split()
+    grams = {"".join(words[i : i + n]) for n in range(1, 5) for i in range(len(words) - n + 1)}
+    return key in {_place_key(g) for g in grams}
 
 
-def _contradicted(ctx: Context, g: Sequence[int]) -> list[Finding]:
-    """The same claim with a different number, amount, date or place in another outlet.
+def _contradicted(ctx: Context) -> list[Finding]:
+    """The same fact with a different number, amount, date, time or place in another outlet.
 
-    Only where each side states exactly one value of that kind: "12 killed" against "15 killed"
-    is a contradiction, a list of figures against another list is usually two partial views.
+    Read on every pair of units of two outlets likely enough to report the same claim (a pair
+    whose values differ is often not grouped as one claim, so groups alone would miss it). Values
+    are compared only within one slot (`slots`: what a value measures, its predicate, whose it is),
+    and only where each side states exactly one value of that slot: a list of figures against
+    another list is usually two partial views.
     """
     units, sim = ctx.units, ctx.alignment.similarity
+    rows, cols = np.nonzero(sim >= ctx.alignment.contradicts_at)
+    pairs = [(int(a), int(b)) for a, b in zip(rows, cols, strict=True)
+             if units[a].outlet < units[b].outlet and units[a].article != units[b].article]
+    if not pairs:
+        return []
+    involved = sorted({i for p in pairs for i in p})
+    spans = {i: [e.span for e in units[i].evidence if e.role in ("content", "sentence")] for i in involved}
+    flat = [(i, sp) for i in involved for sp in spans[i]]
+    parsed = parse_values([sp.text for _, sp in flat])
+    values: dict[int, list[tuple[Value, Span]]] = {i: [] for i in involved}
+    for (i, sp), vals in zip(flat, parsed, strict=True):
+        for v in vals:
+            values[i].append((v, Span(sp.start + v.start, sp.start + v.end, sp.text[v.start:v.end])))
+    places = {i: _places(ctx, units[i]) for i in involved}
     out = []
     seen: set[tuple[str, str, str]] = set()
-    values = {i: _values(ctx, units[i]) for i in g} if len(_outlets(ctx, g)) > 1 else {}
-    for a in values:
-        for b in values:
-            link = ctx.alignment.link
-            if units[a].outlet >= units[b].outlet or sim[a, b] < link + 0.05:
+    for a, b in sorted(pairs, key=lambda p: -float(sim[p])):
+        found = []
+        by_slot_a: dict[tuple[str, str], list[tuple[Value, Span]]] = {}
+        by_slot_b: dict[tuple[str, str], list[tuple[Value, Span]]] = {}
+        for v, sp in values[a]:
+            by_slot_a.setdefault(v.slot, []).append((v, sp))
+        for v, sp in values[b]:
+            by_slot_b.setdefault(v.slot, []).append((v, sp))
+        for slot in by_slot_a.keys() & by_slot_b.keys():
+            va, vb = by_slot_a[slot], by_slot_b[slot]
+            if len({v.key for v, _ in va}) != 1 or len({v.key for v, _ in vb}) != 1:
                 continue
-            va, vb = values[a], values[b]
-            for kind in va.keys() & vb.keys():
-                if va[kind].keys() & vb[kind].keys() or len(va[kind]) != 1 or len(vb[kind]) != 1:
-                    continue
-                (x, xs), (y, ys) = next(iter(va[kind].items())), next(iter(vb[kind].items()))
-                if (kind, x, y) in seen or (kind.split(":")[0] in _STRICT and sim[a, b] < link + 0.15):
-                    continue
-                base = kind.split(":")[0]
-                if _mentions(units[a], base, y) or _mentions(units[b], base, x):
-                    continue
-                # "Charles rushed for 226 yards" / "Hillis added 101 yards": two players, not two counts of one
-                sa, sb = _subject(ctx, units[a], xs), _subject(ctx, units[b], ys)
-                if base in _COUNTED and sa and sb and sa != sb:
-                    continue
-                # "Vancouver" against "Canada": an article that names both places disagrees with neither
-                if base == "place" and (
-                    _names_place(ctx, units[a].article, y) or _names_place(ctx, units[b].article, x)
-                ):
-                    continue
-                seen.add((kind, x, y))
-                who_a, who_b = units[a].outlet, units[b].outlet
-                summary = (f"Contradicted {kind.split(':')[0]}: {who_a} says {xs.text}, {who_b} says {ys.text} — "
-                           f"{units[a].shown}")
-                evidence = [Evidence(units[a].article, xs, "content"), Evidence(units[b].article, ys, "content")]
-                out.append(Finding("", "contradicted", summary, float(sim[a, b]) * 0.8, _statement_ids(ctx, [a, b]),
-                                   _ordered(ctx, {units[a].outlet, units[b].outlet}),
-                                   _dedupe(evidence + _evidence(ctx, [a, b]))))
+            (x, xs), (y, ys) = va[0], vb[0]
+            if not conflict(x, y):
+                continue
+            if any(v.key == y.key for v, _ in values[a]) or any(v.key == x.key for v, _ in values[b]):
+                continue  # an outlet that states both figures disagrees with neither
+            found.append((slot[0], x.key, y.key, xs, ys))
+        for kind in places[a].keys() & places[b].keys():
+            (x, xs), (y, ys) = next(iter(places[a][kind].items())), next(iter(places[b][kind].items()))
+            if len(places[a][kind]) != 1 or len(places[b][kind]) != 1 or x == y or _spellings(x, y) or \
+                    _mentions_place(units[a], y) or \
+                    _mentions_place(units[b], x) or _names_place(ctx, units[a].article, y) or \
+                    _names_place(ctx, units[b].article, x):
+                continue
+            found.append(("place", x, y, xs, ys))
+        for kind, x, y, xs, ys in found:
+            if (kind, x, y) in seen or (kind, y, x) in seen:
+                continue
+            seen.add((kind, x, y))
+            who_a, who_b = units[a].outlet, units[b].outlet
+            summary = (f"Contradicted {kind}: {who_a} says {xs.text}, {who_b} says {ys.text} — "
+                       f"{units[a].shown}")
+            evidence = [Evidence(units[a].article, xs, "content"), Evidence(units[b].article, ys, "content")]
+            out.append(Finding("", "contradicted", summary, float(sim[a, b]), _statement_ids(ctx, [a, b]),
+                               _ordered(ctx, {units[a].outlet, units[b].outlet}),
+                               _dedupe(evidence + _evidence(ctx, [a, b]))))
     return out
 
 

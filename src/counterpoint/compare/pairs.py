@@ -21,10 +21,11 @@ import math
 import re
 import zlib
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
@@ -32,6 +33,12 @@ from counterpoint.compare.stance import content_stems
 from counterpoint.compare.units import Unit, speaker_key
 from counterpoint.model import Entity
 from counterpoint.models import ModelMissing
+
+
+class Encoder(Protocol):
+    """What pair scoring needs from a sentence encoder (counterpoint.models.embeddings.SentenceEncoder)."""
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray: ...
 
 MODEL = Path(__file__).resolve().parents[1] / "models" / "claims" / "pairs.json"
 CANDIDATES = 6  # nearest units per unit in each other article
@@ -43,14 +50,16 @@ FEATURES = (
     "cos", "lex", "contain", "jaccard", "cos_x_lex", "rank_ab", "rank_ba", "mutual_best", "num_shared",
     "num_clash", "name_shared", "name_only", "same_speaker", "other_speaker", "both_statements",
     "one_statement", "len_ratio", "position_gap", "both_lead", "one_denied", "same_article", "short",
-    "x_same", "x_refutes",
+    "content_cos", "speaker_x_content",
 )
 # Words by which a text refutes another ("a hoax", "not true", "rubbish", "debunked"): a unit that has one
 # may deny a claim of its own article ("Snopes: FALSE"), so its pairs within the article are scored too.
 REFUTING = re.compile(
     r"\b(?:den(?:y|ies|ied|ial)|not true|untrue|false(?:ly|hood)?|fake|hoax|debunk\w*|refut\w*|rubbish|nonsense|"
     r"sham|satir\w*|made up|fabricat\w*|no evidence|never (?:happened|said|true)|not (?:real|staged|the case)|"
-    r"baseless|unfounded|bogus|myth|no such|disput\w*|reject\w*|dismiss\w*|retract\w*|correction|doubt)\b",
+    r"baseless|unfounded|bogus|myth|no such|disput\w*|reject\w*|dismiss\w*|retract\w*|correction|doubt\w*|"
+    r"there (?:is|was|are|were) no|(?:is|was|are|were)(?:n't| not)|never|none of|into question|not (?:a|the|true|so)|"
+    r"no (?:real|public|record|indication|evidence|proof))\b",
     re.I,
 )
 
@@ -84,14 +93,20 @@ def similarity(units: Sequence[Unit], embeddings: np.ndarray, signals: Sequence[
     """The embedding cosine matrix and the story-IDF word-overlap matrix."""
     emb = embeddings / np.maximum(np.linalg.norm(embeddings, axis=1, keepdims=True), 1e-9)
     cos = emb @ emb.T
-    df = Counter(w for s in signals for w in s.stems)
-    n = len(units)
+    return cos.astype(np.float32), word_overlap([s.stems for s in signals])
+
+
+def word_overlap(bags: Sequence[set[str]]) -> np.ndarray:
+    """IDF mass two bags of stems share over the geometric mean of their own masses, the IDF taken over
+    the story itself (a word every unit uses says little about which claim one makes)."""
+    df = Counter(w for bag in bags for w in bag)
+    n = len(bags)
     lex = np.zeros((n, LEX_DIM), dtype=np.float32)
-    for row, s in enumerate(signals):
-        for w in s.stems:
+    for row, bag in enumerate(bags):
+        for w in bag:
             lex[row, zlib.crc32(w.encode()) % LEX_DIM] += math.sqrt(math.log((n + 1) / (df[w] + 0.5)))
     lex /= np.maximum(np.linalg.norm(lex, axis=1, keepdims=True), 1e-9)
-    return cos.astype(np.float32), (lex @ lex.T).astype(np.float32)
+    return (lex @ lex.T).astype(np.float32)
 
 
 def candidate_pairs(units: Sequence[Unit], combined: np.ndarray, k: int = CANDIDATES,
@@ -116,7 +131,7 @@ def candidate_pairs(units: Sequence[Unit], combined: np.ndarray, k: int = CANDID
 
 
 def pair_features(i: int, j: int, units: Sequence[Unit], signals: Sequence[UnitSignals], cos: np.ndarray,
-                  lex: np.ndarray, rank: dict[tuple[int, int], int], relation: Sequence[float]) -> list[float]:
+                  lex: np.ndarray, rank: dict[tuple[int, int], int], content_cos: np.ndarray) -> list[float]:
     a, b, sa, sb = units[i], units[j], signals[i], signals[j]
     shared = len(sa.stems & sb.stems)
     contain = shared / max(1, min(len(sa.stems), len(sb.stems)))
@@ -136,7 +151,9 @@ def pair_features(i: int, j: int, units: Sequence[Unit], signals: Sequence[UnitS
         float((a.statement is None) != (b.statement is None)), min(sa.words, sb.words) / max(1, sa.words, sb.words),
         abs(sa.position - sb.position), float(sa.position < 0.2 and sb.position < 0.2),
         float((a.status == "denied") != (b.status == "denied")), float(a.article == b.article),
-        float(min(sa.words, sb.words) < 8), float(relation[1]), float(relation[2]),
+        float(min(sa.words, sb.words) < 8), float(content_cos[i, j]),
+        # one person's statement reported twice: the same speaker saying overlapping things
+        float(bool(ka) and ka == kb) * max(float(content_cos[i, j]), contain),
     ]
 
 
@@ -155,11 +172,7 @@ def ranks(units: Sequence[Unit], combined: np.ndarray, pairs: Sequence[tuple[int
 
 @dataclass(frozen=True, slots=True)
 class PairModel:
-    """Logistic weights over `FEATURES` (standardised), and the decision thresholds chosen by cross-validation.
-
-    `relations` says whether the cross-encoder's probabilities are among the features (when not,
-    their weights are zero and the cross-encoder is not run).
-    """
+    """Logistic weights over `FEATURES` (standardised), and the decision thresholds chosen by cross-validation."""
 
     mean: np.ndarray
     scale: np.ndarray
@@ -167,19 +180,33 @@ class PairModel:
     bias: float
     link: float  # P(same) at which two units may join one claim
     carried: float  # P(same) at which an outlet counts as carrying a claim (not "left out")
-    relations: bool = False
-    refutes_at: float = 0.5  # the cross-encoder's P(refutes) at which a unit disputes a claim
+    refutes_at: float = 0.5  # P(refutes) at which a unit disputes a claim
+    contradicts_at: float = 0.5  # P(same) from which two units' differing values of one slot contradict
+    refute_weights: np.ndarray | None = None  # a second head over the same features: P(one refutes the other)
+    refute_bias: float = 0.0
 
     def predict(self, x: np.ndarray) -> np.ndarray:
+        """P(same claim) of each row of features."""
+        return self._head(x, self.weights, self.bias)
+
+    def predict_refutes(self, x: np.ndarray) -> np.ndarray:
+        """P(one unit refutes the other's claim), 0 when the model has no such head."""
+        if self.refute_weights is None:
+            return np.zeros(len(x), dtype=np.float32)
+        return self._head(x, self.refute_weights, self.refute_bias)
+
+    def _head(self, x: np.ndarray, weights: np.ndarray, bias: float) -> np.ndarray:
         if len(x) == 0:
             return np.zeros(0, dtype=np.float32)
-        z = ((x - self.mean) / self.scale) @ self.weights + self.bias
+        z = ((x - self.mean) / self.scale) @ weights + bias
         return (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
 
     def to_dict(self) -> dict:
         return {"features": list(FEATURES), "mean": self.mean.tolist(), "scale": self.scale.tolist(),
                 "weights": self.weights.tolist(), "bias": self.bias, "link": self.link, "carried": self.carried,
-                "relations": self.relations, "refutes_at": self.refutes_at}
+                "refutes_at": self.refutes_at, "contradicts_at": self.contradicts_at,
+                "refute_weights": None if self.refute_weights is None else self.refute_weights.tolist(),
+                "refute_bias": self.refute_bias}
 
     @classmethod
     def from_dict(cls, d: dict) -> PairModel:
@@ -187,7 +214,10 @@ class PairModel:
             raise ModelMissing(f"{MODEL}: trained on other features; retrain with training/findings/train_pairs.py")
         return cls(np.asarray(d["mean"], dtype=np.float64), np.asarray(d["scale"], dtype=np.float64),
                    np.asarray(d["weights"], dtype=np.float64), float(d["bias"]), float(d["link"]),
-                   float(d["carried"]), bool(d.get("relations", False)), float(d.get("refutes_at", 0.5)))
+                   float(d["carried"]), float(d.get("refutes_at", 0.5)),
+                   float(d.get("contradicts_at", 0.5)),
+                   None if d.get("refute_weights") is None else np.asarray(d["refute_weights"], dtype=np.float64),
+                   float(d.get("refute_bias", 0.0)))
 
 
 @lru_cache(maxsize=1)
@@ -198,32 +228,28 @@ def pair_model() -> PairModel:
     return PairModel.from_dict(json.loads(MODEL.read_text(encoding="utf-8")))
 
 
-Relations = Callable[[Sequence[tuple[str, str]]], np.ndarray]  # pairs of texts -> P(unrelated, same, refutes)
-
-
 @dataclass(slots=True)
 class Scored:
-    """Every candidate pair of a story: its features, P(same claim), and the cross-encoder's relation."""
+    """Every candidate pair of a story: its features, P(same claim) and P(one refutes the other)."""
 
     pairs: list[tuple[int, int]]
     features: np.ndarray
     same: np.ndarray
     combined: np.ndarray  # the embedding-plus-words similarity candidates were chosen by
-    relation: np.ndarray  # (pairs, 3): P(unrelated), P(same), P(refutes) from the cross-encoder; 0 without it
+    refute: np.ndarray  # P(one refutes the other) from the model's refutation head
+    content: np.ndarray  # the same similarity of what the units say alone (no speaker, no cue)
 
     def matrix(self, n: int) -> np.ndarray:
-        """P(same) as a symmetric matrix; 0 for pairs never scored and for pairs within one article."""
+        """P(same) as a symmetric matrix; 0 for pairs never scored."""
         m = np.zeros((n, n), dtype=np.float32)
-        for (i, j), p, x in zip(self.pairs, self.same, self.features[:, FEATURES.index("same_article")],
-                                strict=True):
-            if not x:
-                m[i, j] = m[j, i] = p
+        for (i, j), p in zip(self.pairs, self.same, strict=True):
+            m[i, j] = m[j, i] = p
         return m
 
     def refutes(self, n: int) -> np.ndarray:
         """P(one refutes the other) as a symmetric matrix (pairs within an article included)."""
         m = np.zeros((n, n), dtype=np.float32)
-        for (i, j), r in zip(self.pairs, self.relation[:, 2], strict=True):
+        for (i, j), r in zip(self.pairs, self.refute, strict=True):
             m[i, j] = m[j, i] = r
         return m
 
@@ -233,24 +259,29 @@ def refuting_units(units: Sequence[Unit]) -> list[int]:
     return [i for i, u in enumerate(units) if u.status == "denied" or REFUTING.search(u.text)]
 
 
-def score_pairs(units: Sequence[Unit], embeddings: np.ndarray, entities: dict[str, list[Entity]],
-                lengths: dict[str, int], model: PairModel | None, relations: Relations | None = None,
-                within: Sequence[int] | None = None) -> Scored:
-    """Candidate pairs (within an article too, for `within`: by default the units that may refute), their
-    features and P(same).
+def score_pairs(units: Sequence[Unit], encoder: Encoder, entities: dict[str, list[Entity]],
+                lengths: dict[str, int], model: PairModel | None, within: Sequence[int] | None = None) -> Scored:
+    """Candidate pairs (within an article too: an article restates its claims, a denial answers a claim of its
+    own article; `within` limits which units are paired in their own article), their features and P(same).
 
-    Without `model`, P(same) is 0 (training computes the features only); without `relations`,
-    the cross-encoder's features are 0.
+    Without `model`, P(same) is 0 (training computes the features only). Units are embedded twice:
+    as read (speaker, cue and content) and by what is said alone, since "Trump warned that he would win
+    a possible nuclear arms race" and "Trump told Putin that Washington would prevail in an arms race"
+    differ most in their frames.
     """
     signals = unit_signals(units, entities, lengths)
+    contents = [u.statement.content_text if u.statement is not None else u.text for u in units]
+    both = np.asarray(encoder.encode([u.text for u in units] + contents), dtype=np.float32)
+    embeddings, content_emb = both[: len(units)], both[len(units):]
+    content_emb = content_emb / np.maximum(np.linalg.norm(content_emb, axis=1, keepdims=True), 1e-9)
+    content_cos = content_emb @ content_emb.T
+    content = 0.5 * content_cos + 0.5 * word_overlap([set(content_stems(c)) for c in contents])
     cos, lex = similarity(units, embeddings, signals)
     combined = 0.5 * cos + 0.5 * lex
-    pairs = candidate_pairs(units, combined, within=refuting_units(units) if within is None else within)
+    pairs = candidate_pairs(units, combined, within=range(len(units)) if within is None else within)
     rank = ranks(units, combined, pairs)
-    relation = np.zeros((len(pairs), 3), dtype=np.float32)
-    if relations is not None and pairs:
-        relation = np.asarray(relations([(units[i].text, units[j].text) for i, j in pairs]), dtype=np.float32)
-    x = np.array([pair_features(i, j, units, signals, cos, lex, rank, relation[n]) for n, (i, j) in enumerate(pairs)],
+    x = np.array([pair_features(i, j, units, signals, cos, lex, rank, content_cos) for i, j in pairs],
                  dtype=np.float64).reshape(len(pairs), len(FEATURES))
     same = model.predict(x) if model is not None else np.zeros(len(pairs), dtype=np.float32)
-    return Scored(pairs, x, same, combined, relation)
+    refute = model.predict_refutes(x) if model is not None else np.zeros(len(pairs), dtype=np.float32)
+    return Scored(pairs, x, same, combined, refute, content)

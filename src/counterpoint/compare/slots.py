@@ -1,0 +1,227 @@
+"""Values tied to what they measure and whose they are: the slots a contradiction is read in.
+
+"The quake killed one" and "killing four" are one slot (the people killed) with two values;
+"Laci, 23" and "Scott, 32" are two slots (two people's ages); "29 of 34 passes for 364 yards"
+holds three slots. Two reports contradict each other only on values of one slot, and the
+words next to a number do not say which slot it is in: the parse does. So every value (a
+number or number word, an amount, a percentage, a date, a weekday, a clock time) is tied to:
+
+* its *measure*: the noun it counts or the unit it is in ("people", "days", "kilometers",
+  "magnitude"), through `nummod` / `quantmod` / compounds, or a noun it is the object of;
+* its *predicate*: the verb that governs that noun ("killed", "injured", "damaged");
+* its *holder*: whose value it is — the noun an age or measure is attached to ("26-year-old
+  teacher" -> teacher), or the predicate's subject ("Charles rushed for 226 yards" -> Charles).
+
+Only the sentences of units that carry a value are parsed, with the spaCy pipeline the
+analysis already loaded, so this costs little per story.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+NUMBER_WORDS = {w: n for n, w in enumerate([
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+    "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"])}
+_SCALE = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000, "bn": 1_000_000_000,
+          "m": 1_000_000, "trillion": 1_000_000_000_000}
+_APPROX = {"about", "around", "nearly", "almost", "roughly", "approximately", "some", "over", "more", "than", "least",
+           "up", "to", "under", "fewer", "less", "estimated", "an", "as", "many", "much"}
+_TIME = re.compile(r"^\d{1,2}:\d{2}$")
+_YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
+
+
+@dataclass(frozen=True, slots=True)
+class Value:
+    """One value a text states, with its slot."""
+
+    kind: str  # number, amount, percentage, year, date, weekday, time
+    key: str  # the value, normalised: "1000", "$800000000", "friday", "7:42"
+    start: int  # offsets into the text that was parsed
+    end: int
+    measure: str  # lemma of what it counts or the unit it is in ("" when unknown)
+    predicate: str  # lemma of the verb that governs it ("" when none)
+    holder: str  # lemma of whose value it is ("" when unknown)
+    approximate: bool  # "about 300", "more than 26,000", "at least 10"
+
+    @property
+    def slot(self) -> tuple[str, str]:
+        return self.kind, self.measure
+
+
+def _number(text: str) -> float | None:
+    t = text.lower().replace(",", "").replace(" ", "").lstrip("$€£")
+    if t in NUMBER_WORDS:
+        return float(NUMBER_WORDS[t])
+    try:
+        return float(t)
+    except ValueError:
+        return None
+
+
+def _measure(tok: Token) -> tuple[Token | None, str]:
+    """The noun a number counts (or the unit it is in), and how it got there."""
+    node = tok
+    for _ in range(3):
+        if node.dep_ in ("nummod", "quantmod", "compound", "amod", "npadvmod", "nmod") and node.head is not node:
+            node = node.head
+            if node.pos_ in ("NOUN", "PROPN") and not node.like_num:
+                return node, "modifies"
+        else:
+            break
+    # "a magnitude of 6.1", "a depth of 12 miles": the noun the "of" hangs on
+    if tok.dep_ == "pobj" and tok.head.dep_ == "prep" and tok.head.lower_ == "of" and \
+            tok.head.head.pos_ in ("NOUN", "PROPN"):
+        return tok.head.head, "of"
+    if tok.dep_ in ("dobj", "pobj", "attr", "nsubj", "nsubjpass", "appos") and tok.pos_ in ("NUM",):
+        return None, tok.dep_
+    return None, ""
+
+
+_SAME_MEASURE = {"people": "person", "persons": "person", "kilometre": "kilometer", "km": "kilometer",
+                 "metre": "meter", "percent": "%", "per": "%"}
+
+
+def _lemma(tok: Token) -> str:
+    lemma = tok.lemma_.lower()
+    return _SAME_MEASURE.get(lemma, lemma)
+
+
+def _predicate(noun: Token | None, tok: Token) -> Token | None:
+    node = noun if noun is not None else tok
+    for _ in range(4):
+        if node.pos_ in ("VERB", "AUX") and node.dep_ != "amod":
+            return node
+        if node.head is node:
+            return None
+        node = node.head
+    return None
+
+
+def _holder(noun: Token | None, tok: Token, predicate: Token | None) -> str:
+    """Whose value: an age's or measure's noun ("26-year-old teacher"), else the predicate's subject."""
+    if noun is not None and noun.lemma_.lower() in ("year", "old", "month", "week", "day") and noun.head is not noun:
+        node = noun.head  # "26-year-old teacher": year -> old -> teacher
+        for _ in range(3):
+            if node.pos_ in ("NOUN", "PROPN") or node.head is node:
+                break
+            node = node.head
+        return node.lemma_.lower() if node.pos_ in ("NOUN", "PROPN") else ""
+    if predicate is not None:
+        for child in predicate.children:
+            if child.dep_ in ("nsubj", "nsubjpass") and not child.like_num:
+                return child.lemma_.lower()
+    return ""
+
+
+def values_of(doc: Doc) -> list[Value]:
+    """Every value of a parsed text, with its slot."""
+    out: list[Value] = []
+    taken: set[int] = set()
+    for ent in doc.ents:
+        if ent.label_ == "DATE":
+            m = re.search(rf"\b(?:{_MONTHS})\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{_MONTHS})\b", ent.text)
+            if m:
+                parts = m.group().split()
+                month, day = (parts[0], parts[1]) if not parts[0].isdigit() else (parts[1], parts[0])
+                out.append(Value("date", f"{month.lower()} {int(day)}", ent.start_char + m.start(),
+                                 ent.start_char + m.end(), "date", "", "", False))
+                taken.update(range(ent.start, ent.end))
+    for tok in doc:
+        if tok.i in taken:
+            continue
+        low = tok.text.lower()
+        if low in _WEEKDAYS:
+            pred = _predicate(None, tok)
+            out.append(Value("weekday", low, tok.idx, tok.idx + len(tok), "day", pred.lemma_.lower() if pred else "",
+                             "", False))
+            continue
+        if _TIME.match(tok.text):
+            pred = _predicate(None, tok)
+            out.append(Value("time", tok.text, tok.idx, tok.idx + len(tok), "time", pred.lemma_.lower() if pred else "",
+                             "", False))
+            continue
+        if not (tok.like_num or low in NUMBER_WORDS) or (low == "one" and any(c.dep_ == "prep" for c in tok.children)):
+            continue  # "one of the officials"
+        if (tok.i > 0 and doc[tok.i - 1].like_num) or tok.i in taken:
+            continue  # the second word of "26 000"
+        value = _number(tok.text)
+        if value is None:
+            continue
+        start, end, kind = tok.idx, tok.idx + len(tok), "number"
+        last = tok.i
+        # "120, 000" (scraped text with a space after the thousands comma) is one number
+        while last + 2 < len(doc) and doc[last + 1].text == "," and re.fullmatch(r"\d{3}", doc[last + 2].text):
+            value = value * 1000 + float(doc[last + 2].text)
+            last += 2
+            end = doc[last].idx + len(doc[last])
+            taken.add(last)
+        nxt = doc[last + 1] if last + 1 < len(doc) else None
+        if nxt is not None and nxt.text.lower() in _SCALE:
+            value *= _SCALE[nxt.text.lower()]
+            end = nxt.idx + len(nxt)
+            head_tok = nxt
+        else:
+            head_tok = tok
+        prev = doc[tok.i - 1] if tok.i > 0 else None
+        if prev is not None and prev.text in "$€£":
+            kind, start = "amount", prev.idx
+        if nxt is not None and nxt.text in ("%", "percent", "per"):
+            kind = "percentage"
+        if kind == "number" and _YEAR.match(tok.text) and not (nxt is not None and nxt.pos_ == "NOUN"):
+            kind = "year"
+        noun, _ = _measure(head_tok)
+        if noun is not None and noun.text.lower() in _SCALE:
+            noun, _ = _measure(noun)
+        pred = _predicate(noun, tok)
+        measure = _lemma(noun) if noun is not None else ""
+        if kind == "number" and not measure:
+            # "magnitude 6.1", "a 6.1-magnitude quake": the noun right before or after stands in
+            for near in (prev, nxt):
+                if near is not None and near.pos_ in ("NOUN", "PROPN") and not near.like_num:
+                    measure = _lemma(near)
+                    break
+        approximate = any(w.text.lower() in _APPROX for w in doc[max(0, tok.i - 3):tok.i])
+        key = f"{value:g}" if kind != "amount" else f"{(prev.text if prev else '')}{value:g}"
+        out.append(Value(kind, key, start, end, measure, pred.lemma_.lower() if pred is not None else "",
+                         _holder(noun, tok, pred), approximate))
+    return out
+
+
+def parse_values(texts: Sequence[str]) -> list[list[Value]]:
+    """The values of each text (offsets into that text), parsed with the shared spaCy pipeline."""
+    from counterpoint.models import spacy_pipeline
+
+    if not texts:
+        return []
+    nlp = spacy_pipeline()
+    return [values_of(doc) for doc in nlp.pipe(texts, batch_size=32)]
+
+
+def conflict(a: Value, b: Value) -> bool:
+    """Two values of one slot that cannot both be right.
+
+    One slot: the same kind and measure (for a day or a time, the same predicate), and not a
+    different holder when both are known. Not a conflict: the same value, two roundings of one ("about
+    300" / "300" within 10%), or two bounds ("more than 26,000" / "more than 31,000" are still
+    a conflict: both are exact bounds of one figure).
+    """
+    if a.kind != b.kind or a.key == b.key:
+        return False
+    if a.kind in ("number", "amount", "percentage") and (not a.measure or a.measure != b.measure):
+        return False
+    # A counted measure is its own slot ("12 people were killed" / "15 people died"); a day or a time is
+    # tied to what happened then.
+    if a.kind in ("weekday", "time", "date", "year") and a.predicate and b.predicate and a.predicate != b.predicate:
+        return False
+    if a.holder and b.holder and a.holder != b.holder:
+        return False
+    x, y = _number(a.key.lstrip("$€£")), _number(b.key.lstrip("$€£"))
+    return not (x is not None and y is not None and (a.approximate or b.approximate) and
+                abs(x - y) <= 0.1 * max(abs(x), abs(y)))

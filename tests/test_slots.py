@@ -1,0 +1,49 @@
+"""Values tied to their slots: only two values of one slot can contradict each other."""
+
+from __future__ import annotations
+
+import pytest
+
+from counterpoint.compare.slots import conflict, parse_values
+
+
+def _values(*texts: str):
+    return parse_values(list(texts))
+
+
+def _only(values, kind="number"):
+    found = [v for v in values if v.kind == kind]
+    assert len(found) == 1, found
+    return found[0]
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("The blast killed one person in the square.", "The blast killed four people in the square."),
+    ("The quake had a magnitude of 6.1, officials said.", "The quake had a magnitude of 5.9, officials said."),
+    ("She spent the next two days crying.", "She spent three days mourning."),
+])
+def test_two_values_of_one_slot_conflict(a: str, b: str) -> None:
+    va, vb = _values(a, b)
+    assert conflict(_only(va), _only(vb))
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("Laci Peterson, 23, vanished in December.", "Scott Peterson, 32, was arrested in April."),  # two people
+    ("A 26-year-old teacher was named.", "A 16-year-old boy was named."),  # two holders
+    ("About 300 people attended the rally.", "300 people attended the rally."),  # a rounding
+    ("The storm destroyed 12 homes.", "The storm injured 15 people."),  # two quantities
+])
+def test_values_of_different_slots_or_roundings_do_not(a: str, b: str) -> None:
+    va, vb = _values(a, b)
+    assert not any(conflict(x, y) for x in va for y in vb)
+
+
+def test_scraped_thousands_are_one_number() -> None:
+    (values,) = _values("The island is home to 120, 000 people.")
+    v = _only(values)
+    assert v.key == "120000" and v.measure == "person"
+
+
+def test_weekdays_and_clock_times_are_values() -> None:
+    (values,) = _values("He died on Thursday with 7:42 left on the clock.")
+    assert {v.kind for v in values} >= {"weekday", "time"}

@@ -1,0 +1,29 @@
+"""Only people, organisations and anonymous groups speak: the learned speaker filter."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from counterpoint.compare.speakers import speaker_features, speaker_model
+from counterpoint.model import Entity, Span, Speaker
+
+
+def _p(name: str, kind: str, cue: str = "said", role: str | None = None, label: str | None = None) -> float:
+    span = Span(0, len(name), name)
+    sp = Speaker(name, role, kind, name.lower(), [span])
+    entities = [Entity(span, label)] if label else []
+    return float(speaker_model().predict(np.array([speaker_features(sp, entities, [cue])]))[0])
+
+
+@pytest.mark.parametrize(("name", "kind"), [("nothing", "person"), ("two", "person"), ("the report", "anonymous"),
+                                            ("pictures", "anonymous"), ("their", "person")])
+def test_words_that_are_not_speakers_are_not_listed(name: str, kind: str) -> None:
+    assert _p(name, kind) < speaker_model().threshold
+
+
+@pytest.mark.parametrize(("name", "kind", "role", "label"), [
+    ("Dmitry Peskov", "person", "Kremlin spokesman", "PERSON"), ("Human Rights Watch", "organisation", None, "ORG"),
+    ("police", "anonymous", None, None)])
+def test_people_organisations_and_groups_are(name: str, kind: str, role: str | None, label: str | None) -> None:
+    assert _p(name, kind, role=role, label=label) >= speaker_model().threshold
