@@ -31,6 +31,8 @@ from counterpoint.workflow import compare_stored
 sys.path.insert(0, str(lab.shared_dir() / "eval"))
 import score_findings
 
+MIN_FINDINGS = 30  # fewer findings of a type than this say too little about how often it is right
+
 
 def judged(story: Path, comp: dict) -> list[tuple[dict, bool]]:
     """Every finding of the comparison with the scorer's verdict on it."""
@@ -65,9 +67,9 @@ def main() -> None:
                                     float(right)))
     curves = {}
     for t, data in rows.items():
-        if len(data) < 5 or len({y for _, y in data}) < 2:
-            curves[t] = {"weights": [0.0, 0.0, 0.0], "bias": float(np.log((sum(y for _, y in data) + 0.5) /
-                                                                          (len(data) - sum(y for _, y in data) + 0.5)))}
+        if len(data) < MIN_FINDINGS or len({y for _, y in data}) < 2:
+            # too few findings of this type to say how often they are right: the raw score stands
+            print(f"{t:15} {len(data):4d} findings: too few to calibrate, raw score kept")
             continue
         x = np.array([xx for xx, _ in data])
         y = np.array([yy for _, yy in data])

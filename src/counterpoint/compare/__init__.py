@@ -287,8 +287,12 @@ def _claims(ctx: Context) -> list[Claim]:
         for copier, original in ctx.copies.items():  # an outlet that ran a copy carries what the original does
             if status.get(copier) == "absent" and status.get(original, "absent") != "absent":
                 status[copier] = status[original]
-        lead = next((m for m in mentions if m.status != "denied"), mentions[0])
-        claims.append(Claim(id=f"c{n}", text=lead.text, mentions=mentions, outlets=status))
+        # the claim's wording: the mention most like the others, a full statement over a fragment
+        sim = ctx.alignment.similarity
+        order = [k for k, i in enumerate(g) if ctx.units[i].status != "denied"] or list(range(len(g)))
+        best = max(order, key=lambda k: (round(float(sim[g[k], g].mean()), 2) if len(g) > 1 else 0.0,
+                                         min(len(mentions[k].text.split()), 25)))
+        claims.append(Claim(id=f"c{n}", text=mentions[best].text, mentions=mentions, outlets=status))
     return claims
 
 
