@@ -321,3 +321,13 @@ def test_report_of_zero_or_many_stories(n: int) -> None:
     if n == 2:
         ids = re.findall(r' id="([^"]+)"', html)
         assert len(ids) == len(set(ids)), "element ids must stay unique across stories"
+
+
+def test_confidence_is_explained_in_words() -> None:
+    from counterpoint.model import confidence_words
+
+    assert [confidence_words(p) for p in (0.95, 0.7, 0.5, 0.1)] == [
+        "likely right", "probably right", "uncertain", "doubtful: check it"]
+    html = render_html([example_comparison()])
+    assert "the estimated probability that this finding is right" in html
+    assert any(w in html for w in ("likely right", "probably right", "uncertain"))

@@ -462,6 +462,17 @@ class Claim:
         return cls(d["id"], d["text"], [Mention.from_dict(m) for m in d["mentions"]], dict(d["outlets"]))
 
 
+def confidence_words(p: float) -> str:
+    """A finding's confidence (the estimated probability that it is right) as a reader would say it."""
+    if p >= 0.8:
+        return "likely right"
+    if p >= 0.6:
+        return "probably right"
+    if p >= 0.4:
+        return "uncertain"
+    return "doubtful: check it"
+
+
 @dataclass(slots=True)
 class Finding:
     """What the comparison concludes, with the evidence for it in every article involved."""

@@ -30,7 +30,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from counterpoint import __version__
-from counterpoint.model import Comparison, Evidence, Finding, Statement
+from counterpoint.model import Comparison, Evidence, Finding, Statement, confidence_words
 
 # Findings a fact-checker should see first: disagreement before agreement.
 FINDING_ORDER = ["disputed", "contradicted", "omitted", "single_sourced", "framing", "corroborated"]
@@ -364,6 +364,7 @@ def environment() -> Environment:
     )
     env.globals["version"] = __version__
     env.filters["segments"] = render_segments
+    env.filters["confidence_words"] = confidence_words
     return env
 
 

@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from counterpoint.model import Article, Comparison, Evidence, Finding, Statement
+from counterpoint.model import Article, Comparison, Evidence, Finding, Statement, confidence_words
 
 
 def print_articles(articles: list[Article], console: Console | None = None) -> None:
@@ -143,7 +143,8 @@ def print_comparison(c: Comparison, console: Console | None = None, max_per_type
         console.print()
         console.rule(f"{label} ({len(found)})", style="bold" if kind == "disputed" else "dim", align="left")
         for f in found[:max_per_type]:
-            console.print(f"[bold]{escape(f.id)}[/bold] {escape(f.summary)} [dim](confidence {f.confidence:.2f})[/dim]")
+            console.print(f"[bold]{escape(f.id)}[/bold] {escape(f.summary)} [dim](confidence {f.confidence:.2f}:"
+                          f" {confidence_words(f.confidence)})[/dim]")
             if kind == "disputed":
                 _print_dispute(c, f, outlet_of, console)
             elif kind in {"contradicted", "corroborated"}:
