@@ -3,29 +3,27 @@
 Two reports of one claim rarely share a sentence: "Trump reportedly told Putin
 '... I'll win'" and "NBC News has cited White House sources, claiming that Trump
 said '... I'll win'". Sentence embeddings (MiniLM) see the paraphrase but also
-score two different claims on one topic alike (0.6-0.65 for "Putin touted new
-weapons" vs "NBC said Putin's address got under Trump's skin"); the words
-that carry the claim — names, numbers, the quoted words — tell those apart.
-So similarity is the mean of the embedding cosine and an IDF-weighted word
-overlap, the IDF taken over the story itself (a word every article uses says
-little about which claim a sentence makes).
+score two different claims on one topic alike; the words that carry the claim —
+names, numbers, the quoted words — tell those apart. The claim-pair model
+(`pairs`) weighs these signals, learned from keyed stories, into P(same claim)
+for each candidate pair, in other articles and in the unit's own (an article
+restates its claims).
 
-Units join into claims by average linkage: a pair above the link threshold
-merges two groups only if the groups are similar on average, which stops a
-chain of look-alike sentences from swallowing a whole story.
+Units join into claims by average linkage over those probabilities: the likeliest
+pairs first, and two groups join only when their scored cross pairs are likely
+enough on average, which stops a chain of look-alike sentences from swallowing a
+whole story. Without a pair model (tests, or a model missing) the older rule
+stands: the mean of embedding cosine and story-IDF word overlap, thresholded.
 """
 
 from __future__ import annotations
 
-import math
-import zlib
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from counterpoint.compare.pairs import PairModel, Scored, score_pairs
+from counterpoint.compare.pairs import PairModel, Scored, lexical_vectors, score_pairs
 from counterpoint.compare.stance import content_stems
 from counterpoint.compare.units import Unit
 from counterpoint.model import Entity
@@ -34,7 +32,6 @@ EMBEDDING_WEIGHT = 0.5
 LINK = 0.45  # without the pair model: a pair this similar may join two claims
 SAME_ARTICLE_LINK = 0.55  # one article restating itself must be plainer about it
 AVERAGE = 0.40  # ...and the two groups must be this similar on average
-LEX_DIM = 4096
 
 
 class Encoder:
@@ -75,7 +72,7 @@ def unit_vectors(units: Sequence[Unit], encoder: Encoder) -> np.ndarray:
         return np.zeros((0, 0), dtype=np.float32)
     emb = np.asarray(encoder.encode([u.text for u in units]), dtype=np.float32)
     emb /= np.maximum(np.linalg.norm(emb, axis=1, keepdims=True), 1e-9)
-    lex = _lexical_vectors([u.text for u in units])
+    lex = lexical_vectors([set(content_stems(u.text)) for u in units])
     return np.hstack([emb * np.sqrt(EMBEDDING_WEIGHT), lex * np.sqrt(1 - EMBEDDING_WEIGHT)]).astype(np.float32)
 
 
@@ -152,20 +149,3 @@ def cluster(units: Sequence[Unit], sim: np.ndarray, vectors: np.ndarray, neighbo
     groups = [sorted(m) for m in members.values()]
     groups.sort(key=lambda g: (units[g[0]].order, units[g[0]].article))
     return groups
-
-
-def _lexical_vectors(texts: Sequence[str]) -> np.ndarray:
-    """Hashed bags of content stems, weighted by the square root of their IDF in the story.
-
-    With those weights a dot product of unit vectors is the IDF mass two texts share,
-    over the geometric mean of their own masses.
-    """
-    bags = [set(content_stems(t)) for t in texts]
-    df = Counter(w for bag in bags for w in bag)
-    n = len(texts)
-    out = np.zeros((n, LEX_DIM), dtype=np.float32)
-    for row, bag in enumerate(bags):
-        for w in bag:
-            out[row, zlib.crc32(w.encode()) % LEX_DIM] += math.sqrt(math.log((n + 1) / (df[w] + 0.5)))
-    out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
-    return out

@@ -96,9 +96,10 @@ def similarity(units: Sequence[Unit], embeddings: np.ndarray, signals: Sequence[
     return cos.astype(np.float32), word_overlap([s.stems for s in signals])
 
 
-def word_overlap(bags: Sequence[set[str]]) -> np.ndarray:
-    """IDF mass two bags of stems share over the geometric mean of their own masses, the IDF taken over
-    the story itself (a word every unit uses says little about which claim one makes)."""
+def lexical_vectors(bags: Sequence[set[str]]) -> np.ndarray:
+    """Hashed bags of stems weighted by the square root of their IDF in the story, unit length: a dot
+    product is the IDF mass two bags share over the geometric mean of their own masses (a word every unit
+    of the story uses says little about which claim one makes)."""
     df = Counter(w for bag in bags for w in bag)
     n = len(bags)
     lex = np.zeros((n, LEX_DIM), dtype=np.float32)
@@ -106,6 +107,11 @@ def word_overlap(bags: Sequence[set[str]]) -> np.ndarray:
         for w in bag:
             lex[row, zlib.crc32(w.encode()) % LEX_DIM] += math.sqrt(math.log((n + 1) / (df[w] + 0.5)))
     lex /= np.maximum(np.linalg.norm(lex, axis=1, keepdims=True), 1e-9)
+    return lex
+
+
+def word_overlap(bags: Sequence[set[str]]) -> np.ndarray:
+    lex = lexical_vectors(bags)
     return (lex @ lex.T).astype(np.float32)
 
 
