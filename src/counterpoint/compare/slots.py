@@ -88,9 +88,27 @@ _SAME_MEASURE = {"people": "person", "persons": "person", "kilometre": "kilomete
                  "metre": "meter", "percent": "%", "per": "%"}
 
 
+# Predicates news uses for one count: a death toll is "killed", "died" or "dead"; a quake "struck" or "hit".
+_SAME_PREDICATE = {"die": "die", "kill": "die", "perish": "die", "dead": "die", "claim": "die",
+                   "injure": "injure", "wound": "injure", "hurt": "injure",
+                   "arrest": "arrest", "detain": "arrest", "strike": "hit", "hit": "hit", "jolt": "hit",
+                   "rock": "hit", "shake": "hit"}
+
+
 def _lemma(tok: Token) -> str:
     lemma = tok.lemma_.lower()
     return _SAME_MEASURE.get(lemma, lemma)
+
+
+def _predicate_name(pred: Token | None) -> str:
+    lemma = pred.lemma_.lower() if pred is not None else ""
+    return _SAME_PREDICATE.get(lemma, lemma)
+
+
+def _measure_name(noun: Token) -> str:
+    """The measure with its compound modifiers: "career points" is not "points", "death toll" not "toll"."""
+    mods = [c.lemma_.lower() for c in noun.children if c.dep_ == "compound" and not c.like_num and c.is_alpha]
+    return " ".join([*mods, _lemma(noun)])
 
 
 def _predicate(noun: Token | None, tok: Token) -> Token | None:
@@ -139,13 +157,11 @@ def values_of(doc: Doc) -> list[Value]:
         low = tok.text.lower()
         if low in _WEEKDAYS:
             pred = _predicate(None, tok)
-            out.append(Value("weekday", low, tok.idx, tok.idx + len(tok), "day", pred.lemma_.lower() if pred else "",
-                             "", False))
+            out.append(Value("weekday", low, tok.idx, tok.idx + len(tok), "day", _predicate_name(pred), "", False))
             continue
         if _TIME.match(tok.text):
             pred = _predicate(None, tok)
-            out.append(Value("time", tok.text, tok.idx, tok.idx + len(tok), "time", pred.lemma_.lower() if pred else "",
-                             "", False))
+            out.append(Value("time", tok.text, tok.idx, tok.idx + len(tok), "time", _predicate_name(pred), "", False))
             continue
         if not (tok.like_num or low in NUMBER_WORDS) or (low == "one" and any(c.dep_ == "prep" for c in tok.children)):
             continue  # "one of the officials"
@@ -180,7 +196,7 @@ def values_of(doc: Doc) -> list[Value]:
         if noun is not None and noun.text.lower() in _SCALE:
             noun, _ = _measure(noun)
         pred = _predicate(noun, tok)
-        measure = _lemma(noun) if noun is not None else ""
+        measure = _measure_name(noun) if noun is not None else ""
         if kind == "number" and not measure:
             # "magnitude 6.1", "a 6.1-magnitude quake": the noun right before or after stands in
             for near in (prev, nxt):
@@ -189,8 +205,8 @@ def values_of(doc: Doc) -> list[Value]:
                     break
         approximate = any(w.text.lower() in _APPROX for w in doc[max(0, tok.i - 3):tok.i])
         key = f"{value:g}" if kind != "amount" else f"{(prev.text if prev else '')}{value:g}"
-        out.append(Value(kind, key, start, end, measure, pred.lemma_.lower() if pred is not None else "",
-                         _holder(noun, tok, pred), approximate))
+        out.append(Value(kind, key, start, end, measure, _predicate_name(pred), _holder(noun, tok, pred),
+                         approximate))
     return out
 
 
@@ -207,20 +223,21 @@ def parse_values(texts: Sequence[str]) -> list[list[Value]]:
 def conflict(a: Value, b: Value) -> bool:
     """Two values of one slot that cannot both be right.
 
-    One slot: the same kind and measure (for a day or a time, the same predicate), and not a
-    different holder when both are known. Not a conflict: the same value, two roundings of one ("about
-    300" / "300" within 10%), or two bounds ("more than 26,000" / "more than 31,000" are still
-    a conflict: both are exact bounds of one figure).
+    One slot: the same kind and measure, neither a different predicate ("killed" and "died" are one)
+    nor a different holder, and the same predicate or the same holder to tie them to one fact.
+    Not a conflict: the same value, or two roundings of one ("about 300" / "300" within 10%);
+    two bounds ("more than 26,000" / "more than 31,000") still are.
     """
     if a.kind != b.kind or a.key == b.key:
         return False
     if a.kind in ("number", "amount", "percentage") and (not a.measure or a.measure != b.measure):
         return False
-    # A counted measure is its own slot ("12 people were killed" / "15 people died"); a day or a time is
-    # tied to what happened then.
-    if a.kind in ("weekday", "time", "date", "year") and a.predicate and b.predicate and a.predicate != b.predicate:
+    if a.predicate and b.predicate and a.predicate != b.predicate:
         return False
     if a.holder and b.holder and a.holder != b.holder:
+        return False
+    # and something positive ties the two to one fact: the same predicate or the same holder
+    if not ((a.predicate and a.predicate == b.predicate) or (a.holder and a.holder == b.holder)):
         return False
     x, y = _number(a.key.lstrip("$€£")), _number(b.key.lstrip("$€£"))
     return not (x is not None and y is not None and (a.approximate or b.approximate) and
