@@ -45,8 +45,7 @@ def train(xs: list[np.ndarray], ys: list[np.ndarray], l2: float) -> PairModel:
     x, y = np.vstack(xs), np.concatenate(ys)
     mean, scale = fit.standardise(x)
     w, b = fit.logistic((x - mean) / scale, y[:, 0], l2=l2)
-    rw, rb = fit.logistic((x - mean) / scale, y[:, 1], l2=l2)
-    return PairModel(mean, scale, w, b, link=0.5, carried=0.4, refute_weights=rw, refute_bias=rb)
+    return PairModel(mean, scale, w, b, link=0.5, carried=0.4)
 
 
 def main() -> None:
@@ -57,27 +56,24 @@ def main() -> None:
     stories = data.all_stories("train")
     per = {s.name: story_pairs(s) for s in stories}
     if args.cv:
-        scores, labels, refutes = [], [], []
+        scores, labels = [], []
         for held in fit.folds(list(per)):
             model = train([per[n][0] for n in per if n not in held], [per[n][1] for n in per if n not in held],
                           args.l2)
             for n in held:
                 scores.append(model.predict(per[n][0]))
-                refutes.append(model.predict_refutes(per[n][0]))
                 labels.append(per[n][1])
         s, y = np.concatenate(scores), np.concatenate(labels)
-        r = np.concatenate(refutes)
         cos = np.concatenate([per[n][0][:, 0] for n in per])
         ycos = np.concatenate([per[n][1][:, 0] for n in per])
         print(f"{len(y)} candidate pairs, {int(y[:, 0].sum())} same-claim, {int(y[:, 1].sum())} refutations")
         print(f"same claim: held-out AP {fit.average_precision(s, y[:, 0]):.3f}, best F1"
               f" {fit.best_f1(s, y[:, 0])[0]:.3f} at {fit.best_f1(s, y[:, 0])[1]:.2f}; cosine alone: AP"
               f" {fit.average_precision(cos, ycos):.3f}, best F1 {fit.best_f1(cos, ycos)[0]:.3f}")
-        print(f"refutes: held-out AP {fit.average_precision(r, y[:, 1]):.3f}, best F1"
-              f" {fit.best_f1(r, y[:, 1])[0]:.3f} at {fit.best_f1(r, y[:, 1])[1]:.2f}")
+
     model = train([x for x, _ in per.values()], [y for _, y in per.values()], args.l2)
     old = json.loads(MODEL.read_text()) if MODEL.exists() else {}
-    kept = {k: float(old[k]) for k in ("link", "carried", "refutes_at", "contradicts_at") if k in old}
+    kept = {k: float(old[k]) for k in ("link", "carried", "contradicts_at") if k in old}
     model = dataclasses.replace(model, **kept)
     MODEL.parent.mkdir(parents=True, exist_ok=True)
     MODEL.write_text(json.dumps(model.to_dict(), indent=1) + "\n")

@@ -30,7 +30,7 @@ from counterpoint.compare.pairs import MODEL, PairModel
 from counterpoint.workflow import compare_stored
 
 GRID = {"link": [0.35, 0.45, 0.55], "carried": [0.3, 0.45], "contradicts_at": [0.5, 0.7]}
-THRESHOLDS = ("link", "carried", "refutes_at", "contradicts_at")
+THRESHOLDS = ("link", "carried", "contradicts_at")
 
 
 class CV:

@@ -53,8 +53,6 @@ class Alignment:
     similarity: np.ndarray
     link: float = LINK
     carried: float = LINK - 0.03
-    refutes: np.ndarray | None = None  # P(one unit refutes the other), from the pair model's refutation head
-    refutes_at: float = 0.5  # ...at which a unit disputes a claim
     contradicts_at: float = 0.5  # P(same) from which differing values of one slot contradict each other
     content: np.ndarray | None = None  # the similarity of what two units say, their speakers and cues left out
     combined: np.ndarray | None = None  # the embedding-plus-words similarity of the units as read
@@ -85,9 +83,8 @@ def align(units: Sequence[Unit], encoder: Encoder, model: PairModel | None = Non
         return Alignment(cluster(units, sim, vectors), sim)
     scored = score_pairs(units, encoder, entities or {}, lengths or {}, model)
     same = scored.matrix(len(units))
-    refutes = scored.refutes(len(units))
-    return Alignment(link_groups(units, scored, model.link), same, model.link, model.carried, refutes,
-                     model.refutes_at, model.contradicts_at, scored.content, scored.combined)
+    return Alignment(link_groups(units, scored, model.link), same, model.link, model.carried,
+                     model.contradicts_at, scored.content, scored.combined)
 
 
 def link_groups(units: Sequence[Unit], scored: Scored, link: float) -> list[list[int]]:

@@ -56,9 +56,7 @@ class Context:
 def find_findings(ctx: Context) -> list[Finding]:
     groups = ctx.alignment.groups
     disputed, disputed_groups = _disputed(ctx)
-    refuted, refuted_groups = _refuted(ctx, disputed)
-    disputed_groups |= refuted_groups
-    found: list[Finding] = [*disputed, *refuted]
+    found: list[Finding] = [*disputed]
     for g in groups:
         if tuple(g) in disputed_groups:
             continue
@@ -147,77 +145,6 @@ def _disputed(ctx: Context) -> tuple[list[Finding], set[tuple[int, ...]]]:
         used.update(tuple(groups[gi]) for gi in gs)
     findings.sort(key=lambda f: -len(f.outlets))
     return findings, used
-
-
-def _refuted(ctx: Context, found: list[Finding]) -> tuple[list[Finding], set[tuple[int, ...]]]:
-    """Disputes read by the cross-encoder: a unit that refutes another's claim ("It is a hoax", "Kanye has
-    not been banned", "the tale is rubbish"), in another article or in its own, also where no denial cue
-    marks it. One finding per disputed claim and denier; claims the denial-cue rules already dispute with
-    the same denier are left to them."""
-    refutes = ctx.alignment.refutes
-    if refutes is None or not len(refutes):
-        return [], set()
-    units, groups = ctx.units, ctx.alignment.groups
-    group_of = {i: gi for gi, g in enumerate(groups) for i in g}
-    done = {(tuple(sorted(f.claims)), f.summary) for f in found}
-    best: dict[tuple[int, str], tuple[float, int]] = {}  # (target group, denier) -> (P, denial unit)
-    for d in range(len(units)):
-        row = refutes[d]
-        if not len(row) or float(row.max()) < ctx.alignment.refutes_at:
-            continue
-        denier = _denier_of(ctx, d)
-        for gi, g in enumerate(groups):
-            if gi == group_of[d]:
-                continue
-            p = max(float(row[i]) for i in g)
-            if p < ctx.alignment.refutes_at:
-                continue
-            keys = {speaker_key(units[d].statement.speaker)} - {""} if units[d].statement is not None and \
-                units[d].statement.speaker is not None else set()
-            if not _asserting(ctx, [i for i in g if i != d], keys, [d]):
-                continue
-            if p > best.get((gi, denier), (0.0, -1))[0]:
-                best[(gi, denier)] = (p, d)
-    findings, used = [], set()
-    for (gi, denier), (p, d) in sorted(best.items(), key=lambda kv: -kv[1][0]):
-        members = [i for i in groups[gi] if i != d]
-        f = _refuted_finding(ctx, members, d, denier, p)
-        if (tuple(sorted(f.claims)), f.summary) in done:
-            continue
-        findings.append(f)
-        used.add(tuple(groups[gi]))
-    return findings, used
-
-
-def _denier_of(ctx: Context, d: int) -> str:
-    """Who a refuting unit speaks for: its denial's or statement's speaker, the person it quotes, else its outlet."""
-    u = ctx.units[d]
-    speaker = (u.denial_of.speaker if u.denial_of is not None else None) or (
-        u.statement.speaker if u.statement is not None else None) or next(iter(ctx.voices.get(d, [])), None)
-    if speaker is not None:
-        return ctx.speaker_label.get(speaker_key(speaker), _speaker_label(speaker))
-    return f"{u.outlet} itself"
-
-
-def _refuted_finding(ctx: Context, members: list[int], d: int, denier: str, p: float) -> Finding:
-    units = ctx.units
-    claim = _representative(ctx, members)
-    chain = _chain(ctx, members)
-    outlets_asserting = _outlets(ctx, members)
-    denial = units[d]
-    quote = _sentence_text(ctx, d)
-    summary = (
-        f"{units[claim].shown}"
-        + (f" — on the authority of {chain}" if chain else "")
-        + f"; reported by {_join(ctx, outlets_asserting)}; disputed by {denier}: \u201c{quote}\u201d"
-        + f" (in {denial.outlet})."
-    )
-    evidence = _evidence(ctx, members) + _evidence(ctx, [d])
-    return Finding(
-        id="", type="disputed", summary=summary, confidence=p,
-        statements=_statement_ids(ctx, [*members, d]),
-        outlets=_ordered(ctx, outlets_asserting | {denial.outlet}), evidence=_dedupe(evidence),
-    )
 
 
 def _asserting(ctx: Context, g: Sequence[int], deniers: set[str], denials: Sequence[int]) -> bool:

@@ -186,33 +186,19 @@ class PairModel:
     bias: float
     link: float  # P(same) at which two units may join one claim
     carried: float  # P(same) at which an outlet counts as carrying a claim (not "left out")
-    refutes_at: float = 0.5  # P(refutes) at which a unit disputes a claim
     contradicts_at: float = 0.5  # P(same) from which two units' differing values of one slot contradict
-    refute_weights: np.ndarray | None = None  # a second head over the same features: P(one refutes the other)
-    refute_bias: float = 0.0
 
     def predict(self, x: np.ndarray) -> np.ndarray:
         """P(same claim) of each row of features."""
-        return self._head(x, self.weights, self.bias)
-
-    def predict_refutes(self, x: np.ndarray) -> np.ndarray:
-        """P(one unit refutes the other's claim), 0 when the model has no such head."""
-        if self.refute_weights is None:
-            return np.zeros(len(x), dtype=np.float32)
-        return self._head(x, self.refute_weights, self.refute_bias)
-
-    def _head(self, x: np.ndarray, weights: np.ndarray, bias: float) -> np.ndarray:
         if len(x) == 0:
             return np.zeros(0, dtype=np.float32)
-        z = ((x - self.mean) / self.scale) @ weights + bias
+        z = ((x - self.mean) / self.scale) @ self.weights + self.bias
         return (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
 
     def to_dict(self) -> dict:
         return {"features": list(FEATURES), "mean": self.mean.tolist(), "scale": self.scale.tolist(),
                 "weights": self.weights.tolist(), "bias": self.bias, "link": self.link, "carried": self.carried,
-                "refutes_at": self.refutes_at, "contradicts_at": self.contradicts_at,
-                "refute_weights": None if self.refute_weights is None else self.refute_weights.tolist(),
-                "refute_bias": self.refute_bias}
+                "contradicts_at": self.contradicts_at}
 
     @classmethod
     def from_dict(cls, d: dict) -> PairModel:
@@ -220,10 +206,7 @@ class PairModel:
             raise ModelMissing(f"{MODEL}: trained on other features; retrain with training/findings/train_pairs.py")
         return cls(np.asarray(d["mean"], dtype=np.float64), np.asarray(d["scale"], dtype=np.float64),
                    np.asarray(d["weights"], dtype=np.float64), float(d["bias"]), float(d["link"]),
-                   float(d["carried"]), float(d.get("refutes_at", 0.5)),
-                   float(d.get("contradicts_at", 0.5)),
-                   None if d.get("refute_weights") is None else np.asarray(d["refute_weights"], dtype=np.float64),
-                   float(d.get("refute_bias", 0.0)))
+                   float(d["carried"]), float(d.get("contradicts_at", 0.5)))
 
 
 @lru_cache(maxsize=1)
@@ -236,13 +219,12 @@ def pair_model() -> PairModel:
 
 @dataclass(slots=True)
 class Scored:
-    """Every candidate pair of a story: its features, P(same claim) and P(one refutes the other)."""
+    """Every candidate pair of a story: its features and P(same claim)."""
 
     pairs: list[tuple[int, int]]
     features: np.ndarray
     same: np.ndarray
     combined: np.ndarray  # the embedding-plus-words similarity candidates were chosen by
-    refute: np.ndarray  # P(one refutes the other) from the model's refutation head
     content: np.ndarray  # the same similarity of what the units say alone (no speaker, no cue)
 
     def matrix(self, n: int) -> np.ndarray:
@@ -250,13 +232,6 @@ class Scored:
         m = np.zeros((n, n), dtype=np.float32)
         for (i, j), p in zip(self.pairs, self.same, strict=True):
             m[i, j] = m[j, i] = p
-        return m
-
-    def refutes(self, n: int) -> np.ndarray:
-        """P(one refutes the other) as a symmetric matrix (pairs within an article included)."""
-        m = np.zeros((n, n), dtype=np.float32)
-        for (i, j), r in zip(self.pairs, self.refute, strict=True):
-            m[i, j] = m[j, i] = r
         return m
 
 
@@ -289,5 +264,4 @@ def score_pairs(units: Sequence[Unit], encoder: Encoder, entities: dict[str, lis
     x = np.array([pair_features(i, j, units, signals, cos, lex, rank, content_cos) for i, j in pairs],
                  dtype=np.float64).reshape(len(pairs), len(FEATURES))
     same = model.predict(x) if model is not None else np.zeros(len(pairs), dtype=np.float32)
-    refute = model.predict_refutes(x) if model is not None else np.zeros(len(pairs), dtype=np.float32)
-    return Scored(pairs, x, same, combined, refute, content)
+    return Scored(pairs, x, same, combined, content)
