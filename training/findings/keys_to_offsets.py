@@ -7,6 +7,11 @@ ANNOTATED_DIR/<story>/ holds the article files and a gold.json whose mentions, d
 carry `quote`s (as `check.py` accepts them); KEYS_DIR/<story>/gold.json gets the same key with each
 quote replaced by `start`/`end` into the article file. `rebuild.py` rebuilds the files from the shared
 corpora, and the scorer reads offsets as it reads quotes.
+
+The annotators' own words (claim paraphrases, notes, the topic of a contradiction) often borrow the
+article's wording; any run of `RUN` or more words that stands verbatim in the story's articles is
+replaced by "…", so the repository holds offsets and the annotators' words only (names of speakers,
+sources and deniers, and stated values, stay whole: the scorer matches them).
 """
 
 from __future__ import annotations
@@ -43,6 +48,38 @@ def locate(quote: str, text: str) -> tuple[int, int] | None:
     return back[k], back[k + len(target) - 1] + 1
 
 
+RUN = 5  # words in a row taken from an article: no longer the annotator's own words
+# Who is named and what value is stated stay whole: the scorer matches their words, and a name or a
+# figure is a fact, not a wording. Paraphrases, notes and topics are scrubbed.
+_KEEP = {"id", "article", "story", "name", "source", "denied_by", "asserted_by", "value", "kind", "articles"}
+
+
+def scrub(text: str, articles: str) -> str:
+    """`text` with every run of RUN or more words found verbatim in `articles` replaced by "…"."""
+    words = text.split()
+    norm = " ".join(articles.translate(_T).split())
+    out, i = [], 0
+    while i < len(words):
+        j = i + RUN
+        if j <= len(words) and " ".join(words[i:j]).translate(_T) in norm:
+            while j < len(words) and " ".join(words[i:j + 1]).translate(_T) in norm:
+                j += 1
+            out.append("…")
+            i = j
+        else:
+            out.append(words[i])
+            i += 1
+    return " ".join(out)
+
+
+def _scrub_all(value, articles: str, key: str = ""):
+    if isinstance(value, dict):
+        return {k: v if k in _KEEP else _scrub_all(v, articles, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_scrub_all(v, articles, key) for v in value]
+    return scrub(value, articles) if isinstance(value, str) else value
+
+
 def convert(story: Path, out: Path) -> int:
     gold = json.loads((story / "gold.json").read_text(encoding="utf-8"))
     texts = {p.stem: p.read_text(encoding="utf-8") for p in story.glob("a*.txt")}
@@ -69,6 +106,7 @@ def convert(story: Path, out: Path) -> int:
     for x in gold.get("contradictions", []):
         for m in x.get("values", []):
             fix(m)
+    gold = _scrub_all(gold, "\n".join(texts.values()))
     (out / story.name).mkdir(parents=True, exist_ok=True)
     (out / story.name / "gold.json").write_text(json.dumps(gold, indent=1, ensure_ascii=False) + "\n",
                                                 encoding="utf-8")
