@@ -9,14 +9,16 @@ quote replaced by `start`/`end` into the article file. `rebuild.py` rebuilds the
 corpora, and the scorer reads offsets as it reads quotes.
 
 The annotators' own words (claim paraphrases, notes, the topic of a contradiction) often borrow the
-article's wording; any run of `RUN` or more words that stands verbatim in the story's articles is
-replaced by "…", so the repository holds offsets and the annotators' words only (names of speakers,
-sources and deniers, and stated values, stay whole: the scorer matches them).
+article's wording; any run of `RUN` or more words that stands in the story's articles (compared without
+case or punctuation, which a paraphrase often changes) is replaced by "…", so the repository holds
+offsets and the annotators' words only (names of speakers, sources and deniers, and stated values, stay
+whole: the scorer matches them).
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -54,30 +56,39 @@ RUN = 5  # words in a row taken from an article: no longer the annotator's own w
 _KEEP = {"id", "article", "story", "name", "source", "denied_by", "asserted_by", "value", "kind", "articles"}
 
 
-def scrub(text: str, articles: str) -> str:
-    """`text` with every run of RUN or more words found verbatim in `articles` replaced by "…"."""
-    words = text.split()
-    norm = " ".join(articles.translate(_T).split())
-    out, i = [], 0
-    while i < len(words):
-        j = i + RUN
-        if j <= len(words) and " ".join(words[i:j]).translate(_T) in norm:
-            while j < len(words) and " ".join(words[i:j + 1]).translate(_T) in norm:
-                j += 1
-            out.append("…")
-            i = j
-        else:
-            out.append(words[i])
+def _words(text: str) -> list[re.Match]:
+    return list(re.finditer(r"\w+", text.translate(_T)))
+
+
+def ngrams(text: str) -> set[tuple[str, ...]]:
+    """Every run of RUN words in `text`, lower-cased and without punctuation (which a paraphrase may change)."""
+    w = [m.group().lower() for m in _words(text)]
+    return {tuple(w[i:i + RUN]) for i in range(len(w) - RUN + 1)}
+
+
+def scrub(text: str, grams: set[tuple[str, ...]]) -> str:
+    """`text` with every run of RUN or more words that stands in the articles (`grams`) replaced by "…"."""
+    words = _words(text)
+    low = [m.group().lower() for m in words]
+    out, last, i = [], 0, 0
+    while i + RUN <= len(words):
+        if tuple(low[i:i + RUN]) not in grams:
             i += 1
-    return " ".join(out)
+            continue
+        j = i + RUN  # extend while the run goes on
+        while j < len(words) and tuple(low[j - RUN + 1:j + 1]) in grams:
+            j += 1
+        out += [text[last:words[i].start()], "…"]
+        last, i = words[j - 1].end(), j
+    return "".join(out) + text[last:]
 
 
-def _scrub_all(value, articles: str, key: str = ""):
+def _scrub_all(value, grams: set[tuple[str, ...]]):
     if isinstance(value, dict):
-        return {k: v if k in _KEEP else _scrub_all(v, articles, k) for k, v in value.items()}
+        return {k: v if k in _KEEP else _scrub_all(v, grams) for k, v in value.items()}
     if isinstance(value, list):
-        return [_scrub_all(v, articles, key) for v in value]
-    return scrub(value, articles) if isinstance(value, str) else value
+        return [_scrub_all(v, grams) for v in value]
+    return scrub(value, grams) if isinstance(value, str) else value
 
 
 def convert(story: Path, out: Path) -> int:
@@ -106,7 +117,7 @@ def convert(story: Path, out: Path) -> int:
     for x in gold.get("contradictions", []):
         for m in x.get("values", []):
             fix(m)
-    gold = _scrub_all(gold, "\n".join(texts.values()))
+    gold = _scrub_all(gold, set().union(*(ngrams(t) for t in texts.values())))
     (out / story.name).mkdir(parents=True, exist_ok=True)
     (out / story.name / "gold.json").write_text(json.dumps(gold, indent=1, ensure_ascii=False) + "\n",
                                                 encoding="utf-8")
