@@ -1,28 +1,30 @@
 #!/usr/bin/env python3
 """Choose the training stories to annotate (deterministic), and write their story.json files.
 
-    python training/findings/select_stories.py SHARED_DATA KEYS_DIR [TEXT_DIR]
+    python training/findings/select_stories.py SHARED_DATA KEYS_DIR [TEXT_DIR] [--ecb N] [--fnc N]
 
 Training stories must never share an event or a claim with the findings dev keys
 (`SHARED_DATA/findings/README.md` lists them), nor come from the FNC-1 claim-grouped dev split
 (the stance model is scored there). ECB+ stories are 4 articles of one train event, FNC-1 stories 3-5
 bodies of one claim including at least one that disagrees. Only offsets into the rebuilt texts are ever
 kept in the repository; TEXT_DIR (outside it) receives the article files for annotators.
+
+The candidates are shuffled once with a fixed seed and the first N of each kind taken, so a larger N
+keeps every story chosen before and adds new ones (the first round took 16 ECB+ and 10 FNC-1 stories).
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
 import hashlib
 import json
 import random
-import sys
 from collections import defaultdict
 from pathlib import Path
 
 DEV_EVENTS = {"13_ecb", "2_ecb", "2_ecbplus", "31_ecb", "34_ecbplus", "7_ecb"}
 DEV_FNC_STORIES = ("fnc-1372", "fnc-2014", "fnc-514")
-N_ECB, N_FNC = 16, 10
 csv.field_size_limit(10**9)
 
 
@@ -30,7 +32,7 @@ def _file_text(text: str) -> bytes:
     return (text.strip() + "\n").encode("utf-8")
 
 
-def ecb_stories(data: Path, rng: random.Random) -> list[dict]:
+def ecb_stories(data: Path, rng: random.Random, n: int) -> list[dict]:
     by_event: dict[str, list[dict]] = defaultdict(list)
     for line in (data / "ecbplus" / "train.jsonl").read_text(encoding="utf-8").splitlines():
         r = json.loads(line)
@@ -48,10 +50,10 @@ def ecb_stories(data: Path, rng: random.Random) -> list[dict]:
                         "docs": [(r["id"], (r.get("title") + "\n\n" if r.get("title") else "") + r["text"])
                                  for r in picked]})
     rng.shuffle(stories)
-    return sorted(stories[:N_ECB], key=lambda s: s["story"])
+    return sorted(stories[:n], key=lambda s: s["story"])
 
 
-def fnc_stories(data: Path, rng: random.Random) -> list[dict]:
+def fnc_stories(data: Path, rng: random.Random, n: int) -> list[dict]:
     with open(data / "fnc1" / "train_bodies.csv", encoding="utf-8") as fh:
         bodies = {r["Body ID"]: r["articleBody"] for r in csv.DictReader(fh)}
     with open(data / "fnc1" / "train_stances.csv", encoding="utf-8") as fh:
@@ -96,14 +98,20 @@ def fnc_stories(data: Path, rng: random.Random) -> list[dict]:
                         "docs": [(b, bodies[b]) for b in sorted(picked, key=int)],
                         "stances": {b: usable[b] for b in picked}})
     rng.shuffle(stories)
-    return sorted(stories[:N_FNC], key=lambda s: s["story"])
+    return sorted(stories[:n], key=lambda s: s["story"])
 
 
 def main() -> None:
-    data, keys = Path(sys.argv[1]), Path(sys.argv[2])
-    texts = Path(sys.argv[3]) if len(sys.argv) > 3 else None
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("data", type=Path, help="the shared data folder (../shared/data)")
+    ap.add_argument("keys", type=Path, help="where each story's story.json goes")
+    ap.add_argument("texts", type=Path, nargs="?", help="where the article files go (outside the repository)")
+    ap.add_argument("--ecb", type=int, default=16, help="how many ECB+ stories (default 16)")
+    ap.add_argument("--fnc", type=int, default=10, help="how many FNC-1 stories (default 10)")
+    args = ap.parse_args()
+    data, keys, texts = args.data, args.keys, args.texts
     rng = random.Random(20261206)
-    for s in ecb_stories(data, rng) + fnc_stories(data, rng):
+    for s in ecb_stories(data, rng, args.ecb) + fnc_stories(data, rng, args.fnc):
         meta = {"story": s["story"], "articles": [], "source": s["source"]}
         for i, (source_id, text) in enumerate(s["docs"], 1):
             art = {"file": f"a{i}.txt", "source_id": source_id,

@@ -36,7 +36,9 @@ import random
 import re
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -46,6 +48,9 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import lab  # noqa: E402
+
+if TYPE_CHECKING:
+    from counterpoint.compare.units import Unit
 
 ROOT = lab.ROOT
 WORK = lab.CACHE / "xenc"
@@ -57,6 +62,21 @@ _REFUTE = re.compile(r"\b(?:fake|hoax|false|untrue|not true|debunk\w*|den(?:y|ie
                      r"fabricat\w*|made up|satir\w*|prank|doctored|never happened|not real|isn't|wasn't|didn't)\b",
                      re.I)
 _SPLIT = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)\]]*\s+(?=[\"'\u201c\u2018(\[]?[A-Z0-9])|\n\s*")
+# Words by which a text refutes another ("a hoax", "not true", "rubbish", "debunked"): a unit that has one
+# may deny a claim of its own article ("Snopes: FALSE"), so its pairs within the article are paired too.
+REFUTING = re.compile(
+    r"\b(?:den(?:y|ies|ied|ial)|not true|untrue|false(?:ly|hood)?|fake|hoax|debunk\w*|refut\w*|rubbish|nonsense|"
+    r"sham|satir\w*|made up|fabricat\w*|no evidence|never (?:happened|said|true)|not (?:real|staged|the case)|"
+    r"baseless|unfounded|bogus|myth|no such|disput\w*|reject\w*|dismiss\w*|retract\w*|correction|doubt\w*|"
+    r"there (?:is|was|are|were) no|(?:is|was|are|were)(?:n't| not)|never|none of|into question|not (?:a|the|true|so)|"
+    r"no (?:real|public|record|indication|evidence|proof))\b",
+    re.I,
+)
+
+
+def refuting_units(units: Sequence[Unit]) -> list[int]:
+    """Units that may deny something: a denial statement, or refuting words."""
+    return [i for i, u in enumerate(units) if u.status == "denied" or REFUTING.search(u.text)]
 
 
 # ------------------------------------------------------------------------------------------ data
@@ -65,7 +85,7 @@ _SPLIT = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)\]]*\s+(?=[\"'\u201c\u2018(\[]?
 def story_pairs() -> list[dict]:
     import data
 
-    from counterpoint.compare.pairs import refuting_units, score_pairs
+    from counterpoint.compare.pairs import score_pairs
     from counterpoint.models.embeddings import sentence_encoder
 
     rng = random.Random(7)

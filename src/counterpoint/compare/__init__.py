@@ -102,16 +102,15 @@ def compare_story(
         from counterpoint.compare.pairs import pair_model as shipped_pair_model
 
         pair_model = shipped_pair_model()
-    alignment = align(units, encoder, pair_model, {a.id: a.analysis.entities for a in originals if a.analysis},
-                      {a.id: len(a.text) for a in originals})  # fmt: skip
+    entities = {a.id: a.analysis.entities for a in originals if a.analysis is not None}
+    lengths = {a.id: len(a.text) for a in originals}
+    alignment = align(units, encoder, pair_model, entities, lengths)
     outlet_list = list(dict.fromkeys(a.outlet for a in compared))
     describe = {o: _describe(o, info.get(o.lower())) for o in outlet_list}
     independent = {a.id: a.duplicate_of is None for a in compared}
     by_id = {sp.id: sp for sp in every_speaker}
     labels = {key: _label(by_id[speaker_id(key)]) for key in _keys(articles)}
     copies = {outlet_of[d]: outlet_of[o] for d, o in duplicates.items() if d in outlet_of and o in outlet_of}
-    entities = {a.id: a.analysis.entities for a in originals if a.analysis is not None}
-    lengths = {a.id: len(a.text) for a in originals}
     ctx = Context(units, alignment, outlet_list, independent, statement_ids, speaker_ids, describe, labels,
                   _families(units, originals), copies, entities, _voices(units),
                   list(salience(units, entities, lengths, salience_model())))

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from counterpoint.compare.pairs import PairModel, Scored, lexical_vectors, score_pairs
+from counterpoint.compare.pairs import Encoder, PairModel, Scored, lexical_vectors, score_pairs
 from counterpoint.compare.stance import content_stems
 from counterpoint.compare.units import Unit
 from counterpoint.model import Entity
@@ -32,12 +32,6 @@ EMBEDDING_WEIGHT = 0.5
 LINK = 0.45  # without the pair model: a pair this similar may join two claims
 SAME_ARTICLE_LINK = 0.55  # one article restating itself must be plainer about it
 AVERAGE = 0.40  # ...and the two groups must be this similar on average
-
-
-class Encoder:
-    """What alignment needs from a sentence encoder (counterpoint.models.embeddings.SentenceEncoder)."""
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
 @dataclass(slots=True)
@@ -55,7 +49,6 @@ class Alignment:
     carried: float = LINK - 0.03
     contradicts_at: float = 0.5  # P(same) from which differing values of one slot contradict each other
     content: np.ndarray | None = None  # the similarity of what two units say, their speakers and cues left out
-    combined: np.ndarray | None = None  # the embedding-plus-words similarity of the units as read
 
     def best_in(self, i: int, members: Sequence[int]) -> float:
         """The member most similar in what it says (a denial rarely restates what it denies, and "Zeszutek
@@ -84,7 +77,7 @@ def align(units: Sequence[Unit], encoder: Encoder, model: PairModel | None = Non
     scored = score_pairs(units, encoder, entities or {}, lengths or {}, model)
     same = scored.matrix(len(units))
     return Alignment(link_groups(units, scored, model.link), same, model.link, model.carried,
-                     model.contradicts_at, scored.content, scored.combined)
+                     model.contradicts_at, scored.content)
 
 
 def link_groups(units: Sequence[Unit], scored: Scored, link: float) -> list[list[int]]:

@@ -275,8 +275,6 @@ def _corroborated(ctx: Context, g: Sequence[int]) -> Finding | None:
                    _ordered(ctx, _outlets(ctx, g)), _evidence(ctx, g))
 
 
-# Kinds that name when or where, not how many: two dates in look-alike sentences are often two events.
-_STRICT = {"date", "year", "place", "weekday", "time"}
 # Countries, cities, regions: a building or venue ("the Rose Garden") is rarely the same slot as a city.
 _PLACE_LABELS = {"GPE", "LOC"}
 # One place, several spellings: "US" and "U.S." never contradict each other.
@@ -357,19 +355,17 @@ def _contradicted(ctx: Context) -> list[Finding]:
     for (i, sp), vals in zip(flat, parsed, strict=True):
         for v in vals:
             values[i].append((v, Span(sp.start + v.start, sp.start + v.end, sp.text[v.start:v.end])))
+    by_slot: dict[int, dict[tuple[str, str], list[tuple[Value, Span]]]] = {i: {} for i in involved}
+    for i in involved:
+        for v, sp in values[i]:
+            by_slot[i].setdefault(v.slot, []).append((v, sp))
     places = {i: _places(ctx, units[i]) for i in involved}
     out = []
     seen: set[tuple[str, str, str]] = set()
     for a, b in sorted(pairs, key=lambda p: -float(sim[p])):
         found = []
-        by_slot_a: dict[tuple[str, str], list[tuple[Value, Span]]] = {}
-        by_slot_b: dict[tuple[str, str], list[tuple[Value, Span]]] = {}
-        for v, sp in values[a]:
-            by_slot_a.setdefault(v.slot, []).append((v, sp))
-        for v, sp in values[b]:
-            by_slot_b.setdefault(v.slot, []).append((v, sp))
-        for slot in by_slot_a.keys() & by_slot_b.keys():
-            va, vb = by_slot_a[slot], by_slot_b[slot]
+        for slot in by_slot[a].keys() & by_slot[b].keys():
+            va, vb = by_slot[a][slot], by_slot[b][slot]
             if len({v.key for v, _ in va}) != 1 or len({v.key for v, _ in vb}) != 1:
                 continue
             (x, xs), (y, ys) = va[0], vb[0]
@@ -380,10 +376,12 @@ def _contradicted(ctx: Context) -> list[Finding]:
             found.append((slot[0], x.key, y.key, xs, ys))
         for kind in places[a].keys() & places[b].keys():
             (x, xs), (y, ys) = next(iter(places[a][kind].items())), next(iter(places[b][kind].items()))
-            if len(places[a][kind]) != 1 or len(places[b][kind]) != 1 or x == y or _spellings(x, y) or \
-                    _mentions_place(units[a], y) or \
-                    _mentions_place(units[b], x) or _names_place(ctx, units[a].article, y) or \
-                    _names_place(ctx, units[b].article, x):
+            one_each = len(places[a][kind]) == 1 and len(places[b][kind]) == 1
+            if not one_each or x == y or _spellings(x, y):
+                continue
+            if _mentions_place(units[a], y) or _mentions_place(units[b], x):
+                continue  # an outlet that names both places disagrees with neither
+            if _names_place(ctx, units[a].article, y) or _names_place(ctx, units[b].article, x):
                 continue
             found.append(("place", x, y, xs, ys))
         for kind, x, y, xs, ys in found:

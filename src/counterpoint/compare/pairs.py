@@ -16,7 +16,6 @@ with the units of a story, not with their square.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import zlib
@@ -29,16 +28,17 @@ from typing import Protocol
 
 import numpy as np
 
+from counterpoint.compare.logistic import Logistic
 from counterpoint.compare.stance import content_stems
 from counterpoint.compare.units import Unit, speaker_key
 from counterpoint.model import Entity
-from counterpoint.models import ModelMissing
 
 
 class Encoder(Protocol):
     """What pair scoring needs from a sentence encoder (counterpoint.models.embeddings.SentenceEncoder)."""
 
     def encode(self, texts: Sequence[str]) -> np.ndarray: ...
+
 
 MODEL = Path(__file__).resolve().parents[1] / "models" / "claims" / "pairs.json"
 CANDIDATES = 6  # nearest units per unit in each other article
@@ -51,16 +51,6 @@ FEATURES = (
     "num_clash", "name_shared", "name_only", "same_speaker", "other_speaker", "both_statements",
     "one_statement", "len_ratio", "position_gap", "both_lead", "one_denied", "same_article", "short",
     "content_cos", "speaker_x_content",
-)
-# Words by which a text refutes another ("a hoax", "not true", "rubbish", "debunked"): a unit that has one
-# may deny a claim of its own article ("Snopes: FALSE"), so its pairs within the article are scored too.
-REFUTING = re.compile(
-    r"\b(?:den(?:y|ies|ied|ial)|not true|untrue|false(?:ly|hood)?|fake|hoax|debunk\w*|refut\w*|rubbish|nonsense|"
-    r"sham|satir\w*|made up|fabricat\w*|no evidence|never (?:happened|said|true)|not (?:real|staged|the case)|"
-    r"baseless|unfounded|bogus|myth|no such|disput\w*|reject\w*|dismiss\w*|retract\w*|correction|doubt\w*|"
-    r"there (?:is|was|are|were) no|(?:is|was|are|were)(?:n't| not)|never|none of|into question|not (?:a|the|true|so)|"
-    r"no (?:real|public|record|indication|evidence|proof))\b",
-    re.I,
 )
 
 
@@ -88,12 +78,10 @@ def unit_signals(units: Sequence[Unit], entities: dict[str, list[Entity]],
     return out
 
 
-def similarity(units: Sequence[Unit], embeddings: np.ndarray, signals: Sequence[UnitSignals]) -> tuple[np.ndarray,
-                                                                                                       np.ndarray]:
-    """The embedding cosine matrix and the story-IDF word-overlap matrix."""
+def cosines(embeddings: np.ndarray) -> np.ndarray:
+    """The cosine of every pair of rows."""
     emb = embeddings / np.maximum(np.linalg.norm(embeddings, axis=1, keepdims=True), 1e-9)
-    cos = emb @ emb.T
-    return cos.astype(np.float32), word_overlap([s.stems for s in signals])
+    return emb @ emb.T
 
 
 def lexical_vectors(bags: Sequence[set[str]]) -> np.ndarray:
@@ -115,12 +103,17 @@ def word_overlap(bags: Sequence[set[str]]) -> np.ndarray:
     return (lex @ lex.T).astype(np.float32)
 
 
+def _by_article(units: Sequence[Unit]) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
+    for i, u in enumerate(units):
+        out.setdefault(u.article, []).append(i)
+    return out
+
+
 def candidate_pairs(units: Sequence[Unit], combined: np.ndarray, k: int = CANDIDATES,
                     within: Sequence[int] = ()) -> list[tuple[int, int]]:
     """Each unit's `k` nearest units in every other article (and, for `within`, in its own), as (i < j) pairs."""
-    by_article: dict[str, list[int]] = {}
-    for i, u in enumerate(units):
-        by_article.setdefault(u.article, []).append(i)
+    by_article = _by_article(units)
     inside = set(within)
     pairs: set[tuple[int, int]] = set()
     for i, u in enumerate(units):
@@ -165,9 +158,7 @@ def pair_features(i: int, j: int, units: Sequence[Unit], signals: Sequence[UnitS
 
 def ranks(units: Sequence[Unit], combined: np.ndarray, pairs: Sequence[tuple[int, int]]) -> dict[tuple[int, int], int]:
     """For (i, j): 1 when j is i's most similar unit in j's article, 2 for the second, ..."""
-    by_article: dict[str, list[int]] = {}
-    for i, u in enumerate(units):
-        by_article.setdefault(u.article, []).append(i)
+    by_article = _by_article(units)
     out: dict[tuple[int, int], int] = {}
     for i, j in pairs:
         for x, y in ((i, j), (j, i)):
@@ -177,44 +168,22 @@ def ranks(units: Sequence[Unit], combined: np.ndarray, pairs: Sequence[tuple[int
 
 
 @dataclass(frozen=True, slots=True)
-class PairModel:
-    """Logistic weights over `FEATURES` (standardised), and the decision thresholds chosen by cross-validation."""
+class PairModel(Logistic):
+    """P(same claim) over `FEATURES`, and the decision thresholds chosen by cross-validation."""
 
-    mean: np.ndarray
-    scale: np.ndarray
-    weights: np.ndarray
-    bias: float
+    FEATURES = FEATURES
+    PATH = MODEL
+    WHAT = "the claim-pair model"
+    SCRIPT = "training/findings/train_pairs.py"
+
     link: float  # P(same) at which two units may join one claim
     carried: float  # P(same) at which an outlet counts as carrying a claim (not "left out")
     contradicts_at: float = 0.5  # P(same) from which two units' differing values of one slot contradict
 
-    def predict(self, x: np.ndarray) -> np.ndarray:
-        """P(same claim) of each row of features."""
-        if len(x) == 0:
-            return np.zeros(0, dtype=np.float32)
-        z = ((x - self.mean) / self.scale) @ self.weights + self.bias
-        return (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
-
-    def to_dict(self) -> dict:
-        return {"features": list(FEATURES), "mean": self.mean.tolist(), "scale": self.scale.tolist(),
-                "weights": self.weights.tolist(), "bias": self.bias, "link": self.link, "carried": self.carried,
-                "contradicts_at": self.contradicts_at}
-
-    @classmethod
-    def from_dict(cls, d: dict) -> PairModel:
-        if list(d["features"]) != list(FEATURES):
-            raise ModelMissing(f"{MODEL}: trained on other features; retrain with training/findings/train_pairs.py")
-        return cls(np.asarray(d["mean"], dtype=np.float64), np.asarray(d["scale"], dtype=np.float64),
-                   np.asarray(d["weights"], dtype=np.float64), float(d["bias"]), float(d["link"]),
-                   float(d["carried"]), float(d.get("contradicts_at", 0.5)))
-
 
 @lru_cache(maxsize=1)
 def pair_model() -> PairModel:
-    if not MODEL.is_file():
-        raise ModelMissing(f"the claim-pair model is missing ({MODEL}); retrain it with"
-                           " python training/findings/train_pairs.py")
-    return PairModel.from_dict(json.loads(MODEL.read_text(encoding="utf-8")))
+    return PairModel.load()
 
 
 @dataclass(slots=True)
@@ -224,7 +193,6 @@ class Scored:
     pairs: list[tuple[int, int]]
     features: np.ndarray
     same: np.ndarray
-    combined: np.ndarray  # the embedding-plus-words similarity candidates were chosen by
     content: np.ndarray  # the same similarity of what the units say alone (no speaker, no cue)
 
     def matrix(self, n: int) -> np.ndarray:
@@ -233,11 +201,6 @@ class Scored:
         for (i, j), p in zip(self.pairs, self.same, strict=True):
             m[i, j] = m[j, i] = p
         return m
-
-
-def refuting_units(units: Sequence[Unit]) -> list[int]:
-    """Units that may deny something: a denial statement, or refuting words."""
-    return [i for i, u in enumerate(units) if u.status == "denied" or REFUTING.search(u.text)]
 
 
 def score_pairs(units: Sequence[Unit], encoder: Encoder, entities: dict[str, list[Entity]],
@@ -253,15 +216,13 @@ def score_pairs(units: Sequence[Unit], encoder: Encoder, entities: dict[str, lis
     signals = unit_signals(units, entities, lengths)
     contents = [u.statement.content_text if u.statement is not None else u.text for u in units]
     both = np.asarray(encoder.encode([u.text for u in units] + contents), dtype=np.float32)
-    embeddings, content_emb = both[: len(units)], both[len(units):]
-    content_emb = content_emb / np.maximum(np.linalg.norm(content_emb, axis=1, keepdims=True), 1e-9)
-    content_cos = content_emb @ content_emb.T
+    cos, content_cos = cosines(both[: len(units)]), cosines(both[len(units):])
+    lex = word_overlap([s.stems for s in signals])
     content = 0.5 * content_cos + 0.5 * word_overlap([set(content_stems(c)) for c in contents])
-    cos, lex = similarity(units, embeddings, signals)
     combined = 0.5 * cos + 0.5 * lex
     pairs = candidate_pairs(units, combined, within=range(len(units)) if within is None else within)
     rank = ranks(units, combined, pairs)
     x = np.array([pair_features(i, j, units, signals, cos, lex, rank, content_cos) for i, j in pairs],
                  dtype=np.float64).reshape(len(pairs), len(FEATURES))
-    same = model.predict(x) if model is not None else np.zeros(len(pairs), dtype=np.float32)
-    return Scored(pairs, x, same, combined, content)
+    same = model.predict(x).astype(np.float32) if model is not None else np.zeros(len(pairs), dtype=np.float32)
+    return Scored(pairs, x, same, content)

@@ -11,7 +11,6 @@ project's keyed stories (`training/findings/train_salience.py`, weights in `mode
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -19,9 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
+from counterpoint.compare.logistic import Logistic
 from counterpoint.compare.units import Unit
 from counterpoint.model import Entity
-from counterpoint.models import ModelMissing
 
 MODEL = Path(__file__).resolve().parents[1] / "models" / "claims" / "salience.json"
 _FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|me|my|we|our|us)\b")
@@ -60,35 +59,18 @@ def unit_features(u: Unit, entities: list[Entity], length: int) -> list[float]:
 
 
 @dataclass(frozen=True, slots=True)
-class SalienceModel:
-    mean: np.ndarray
-    scale: np.ndarray
-    weights: np.ndarray
-    bias: float
+class SalienceModel(Logistic):
+    """P(substantive) of a unit over `FEATURES`."""
 
-    def predict(self, x: np.ndarray) -> np.ndarray:
-        if len(x) == 0:
-            return np.zeros(0)
-        z = ((x - self.mean) / self.scale) @ self.weights + self.bias
-        return 1.0 / (1.0 + np.exp(-z))
-
-    def to_dict(self) -> dict:
-        return {"features": list(FEATURES), "mean": self.mean.tolist(), "scale": self.scale.tolist(),
-                "weights": self.weights.tolist(), "bias": self.bias}
-
-    @classmethod
-    def from_dict(cls, d: dict) -> SalienceModel:
-        if list(d["features"]) != list(FEATURES):
-            raise ModelMissing(f"{MODEL}: trained on other features; retrain with training/findings/train_salience.py")
-        return cls(np.asarray(d["mean"]), np.asarray(d["scale"]), np.asarray(d["weights"]), float(d["bias"]))
+    FEATURES = FEATURES
+    PATH = MODEL
+    WHAT = "the salience model"
+    SCRIPT = "training/findings/train_salience.py"
 
 
 @lru_cache(maxsize=1)
 def salience_model() -> SalienceModel:
-    if not MODEL.is_file():
-        raise ModelMissing(f"the salience model is missing ({MODEL}); retrain it with"
-                           " python training/findings/train_salience.py")
-    return SalienceModel.from_dict(json.loads(MODEL.read_text(encoding="utf-8")))
+    return SalienceModel.load()
 
 
 def salience(units: list[Unit], entities: dict[str, list[Entity]], lengths: dict[str, int],

@@ -13,7 +13,6 @@ words but no speaker, so no finding rests a claim on it.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -21,8 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
+from counterpoint.compare.logistic import Logistic
 from counterpoint.model import Entity, Speaker, Statement
-from counterpoint.models import ModelMissing
 
 MODEL = Path(__file__).resolve().parents[1] / "models" / "claims" / "speakers.json"
 
@@ -88,38 +87,21 @@ def speaker_features(sp: Speaker, entities: list[Entity], cues: list[str] = ()) 
 
 
 @dataclass(frozen=True, slots=True)
-class SpeakerModel:
-    mean: np.ndarray
-    scale: np.ndarray
-    weights: np.ndarray
-    bias: float
+class SpeakerModel(Logistic):
+    """P(real speaker) over `FEATURES`, and the thresholds that decide what a speaker may do."""
+
+    FEATURES = FEATURES
+    PATH = MODEL
+    WHAT = "the speaker model"
+    SCRIPT = "training/findings/train_speakers.py"
+
     threshold: float  # listed among the story's speakers from this P(real speaker) up
     keep_at: float = 0.35  # a statement keeps its speaker (for sourcing and denials) from this one up
-
-    def predict(self, x: np.ndarray) -> np.ndarray:
-        if len(x) == 0:
-            return np.zeros(0)
-        return 1.0 / (1.0 + np.exp(-(((x - self.mean) / self.scale) @ self.weights + self.bias)))
-
-    def to_dict(self) -> dict:
-        return {"features": list(FEATURES), "mean": self.mean.tolist(), "scale": self.scale.tolist(),
-                "weights": self.weights.tolist(), "bias": self.bias, "threshold": self.threshold,
-                "keep_at": self.keep_at}
-
-    @classmethod
-    def from_dict(cls, d: dict) -> SpeakerModel:
-        if list(d["features"]) != list(FEATURES):
-            raise ModelMissing(f"{MODEL}: trained on other features; retrain with training/findings/train_speakers.py")
-        return cls(np.asarray(d["mean"]), np.asarray(d["scale"]), np.asarray(d["weights"]), float(d["bias"]),
-                   float(d["threshold"]), float(d.get("keep_at", 0.35)))
 
 
 @lru_cache(maxsize=1)
 def speaker_model() -> SpeakerModel:
-    if not MODEL.is_file():
-        raise ModelMissing(f"the speaker model is missing ({MODEL}); retrain it with"
-                           " python training/findings/train_speakers.py")
-    return SpeakerModel.from_dict(json.loads(MODEL.read_text(encoding="utf-8")))
+    return SpeakerModel.load()
 
 
 def cues_by_speaker(statements: list[Statement]) -> dict[str, list[str]]:
