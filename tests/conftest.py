@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import subprocess
 import sys
@@ -25,6 +26,30 @@ def shared_data() -> Path:
     if not data.is_dir():
         pytest.skip(f"shared research data not found at {data} (set COUNTERPOINT_SHARED)")
     return data
+
+
+_databases = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A throwaway PostgreSQL cluster for the session (skipped, with the reason, where none can be started)."""
+    import pgcluster
+
+    why = pgcluster.available()
+    if why:
+        pytest.skip(f"PostgreSQL store tests skipped: {why}")
+    cluster = pgcluster.Cluster().start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request, tmp_path: Path) -> str:
+    """A new, empty database of each engine: a SQLite file path, or a PostgreSQL URL."""
+    if request.param == "sqlite":
+        return str(tmp_path / "test.db")
+    return request.getfixturevalue("pg_cluster").fresh_database(f"test{os.getpid()}_{next(_databases)}")
 
 
 def run_cli(*args: str, stdin: str | bytes | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:

@@ -26,16 +26,16 @@ def store_doc(store: Store, doc: Document) -> str:
     return store.add(doc, extract(doc))
 
 
-def test_same_document_twice_is_a_no_op(tmp_path):
-    with Store(tmp_path / "a.db") as store:
+def test_same_document_twice_is_a_no_op(db):
+    with Store(db) as store:
         doc = html_doc("Kremlin denies", "First version.")
         assert store_doc(store, doc) == "added"
         assert store_doc(store, doc) == "unchanged"
         assert store.count("documents") == store.count("articles") == 1
 
 
-def test_changed_page_with_known_canonical_url_is_a_new_version(tmp_path):
-    with Store(tmp_path / "a.db") as store:
+def test_changed_page_with_known_canonical_url_is_a_new_version(db):
+    with Store(db) as store:
         v1, v2 = html_doc("Kremlin denies", "First version."), html_doc("Kremlin denies", "Updated version.")
         assert store_doc(store, v1) == "added"
         assert store_doc(store, v2) == "new_version"
@@ -46,8 +46,8 @@ def test_changed_page_with_known_canonical_url_is_a_new_version(tmp_path):
         assert [a.id for a in store.articles(all_versions=True)] == sorted([v1.id, v2.id])
 
 
-def test_raw_input_is_kept_so_extraction_can_be_rerun(tmp_path):
-    with Store(tmp_path / "a.db") as store:
+def test_raw_input_is_kept_so_extraction_can_be_rerun(db):
+    with Store(db) as store:
         doc = html_doc("Kremlin denies", "Body.")
         store_doc(store, doc)
         (again,) = list(store.documents())
@@ -65,6 +65,14 @@ def test_schema_is_versioned_and_a_newer_database_is_refused(tmp_path):
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     with pytest.raises(StoreError, match="newer than this counterpoint"):
         Store(path)
+
+
+def test_a_newer_schema_is_refused_by_either_engine(db):
+    with Store(db) as store:
+        assert store.schema_version == SCHEMA_VERSION
+        store.db.set_schema_version(SCHEMA_VERSION + 1)
+    with pytest.raises(StoreError, match="newer than this counterpoint"):
+        Store(db)
 
 
 def test_a_file_that_is_not_a_database_is_refused_cleanly(tmp_path):
@@ -91,8 +99,8 @@ def test_database_is_plain_sqlite_with_foreign_keys_and_wal(tmp_path, example_di
     assert {"documents", "articles", "removals", "errors", "latest_articles"} <= tables
 
 
-def test_export_jsonl_csv_parquet(tmp_path, example_dir):
-    with Store(tmp_path / "a.db") as store:
+def test_export_jsonl_csv_parquet(tmp_path, example_dir, db):
+    with Store(db) as store:
         for f in sorted(example_dir.glob("*.txt")):
             store_doc(store, Document(raw=f.read_bytes(), kind="text", source=str(f), outlet=f.stem))
         articles = list(store.articles())
@@ -122,8 +130,8 @@ def test_csv_export_neutralises_every_cell(tmp_path):
 
 
 def test_a_version_1_database_is_migrated_in_place_keeping_its_data(tmp_path, example_dir):
+    from counterpoint.store.base import split_sql as _split_sql
     from counterpoint.store.schema import MIGRATIONS
-    from counterpoint.store.sqlite import _split_sql
 
     path = tmp_path / "old.db"
     db = sqlite3.connect(path)

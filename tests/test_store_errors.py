@@ -41,39 +41,45 @@ def test_a_full_disk_is_one_clear_error_and_what_was_stored_stays(tmp_path: Path
         assert sqlite3.connect(path).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
-def test_a_lock_held_too_long_is_waited_for_with_a_message_then_one_error(tmp_path: Path) -> None:
-    path = tmp_path / "locked.db"
-    Store(path).close()
-    holder = sqlite3.connect(path, isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")
-    told: list[str] = []
-    with Store(path, on_wait=told.append, lock_wait=0.5) as store, \
-            pytest.raises(StoreError, match="locked by another process"):
-        _add(store, 1)
-    assert len(told) == 1 and "waiting" in told[0]
-    holder.execute("ROLLBACK")
+def test_a_lock_held_too_long_is_waited_for_with_a_message_then_one_error(db: str) -> None:
+    with Store(db) as holder:
+        holder.db.begin()  # another writer's transaction, left open
+        told: list[str] = []
+        with Store(db, on_wait=told.append, lock_wait=0.5) as store, \
+                pytest.raises(StoreError, match="locked by another process"):
+            _add(store, 1)
+        assert len(told) == 1 and "waiting" in told[0]
+        holder.db.rollback()
+    with Store(db) as store:
+        assert store.count("documents") == 0
 
 
-def test_a_short_lock_is_simply_waited_for(tmp_path: Path) -> None:
-    path = tmp_path / "busy.db"
-    Store(path).close()
-    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-    holder.execute("BEGIN IMMEDIATE")
-    threading.Timer(0.3, lambda: holder.execute("COMMIT")).start()
-    with Store(path) as store:
+def test_a_short_lock_is_simply_waited_for(db: str) -> None:
+    Store(db).close()
+    begun, done = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with Store(db) as holder:
+            holder.db.begin()
+            begun.set()
+            time.sleep(0.3)
+            holder.db.commit()
+        done.set()
+
+    threading.Thread(target=hold).start()
+    assert begun.wait(30)
+    with Store(db) as store:
         assert _add(store, 1) == "added"
+    assert done.wait(30)
 
 
-def test_a_damaged_analysis_row_leaves_the_article_unanalysed_not_the_store_broken(tmp_path: Path) -> None:
-    path = tmp_path / "bad-row.db"
-    with Store(path) as store:
+def test_a_damaged_analysis_row_leaves_the_article_unanalysed_not_the_store_broken(db: str) -> None:
+    with Store(db) as store:
         _add(store, 1)
         article_id = next(store.articles()).id
-    db = sqlite3.connect(path)
-    db.execute("INSERT INTO analyses (article_id, analysed, analyser, data) VALUES (?, 'x', 'y', '{not json')",
-               (article_id,))
-    db.commit()
-    with Store(path) as store:
+        store.db.execute("INSERT INTO analyses (article_id, analysed, analyser, data)"
+                         " VALUES (?, 'x', 'y', '{not json')", (article_id,))
+    with Store(db) as store:
         assert store.analysis(article_id) is None
         assert [a.analysis for a in store.articles()] == [None]
 

@@ -7,7 +7,7 @@ import json
 import os
 import sys
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sized
 from pathlib import Path
 from typing import TypeVar
 
@@ -34,7 +34,8 @@ STANCE = Contract({"claim": STRING, "text": STRING}, required=("claim", "text"))
 
 db_option = click.option(
     "--db", type=click.Path(), default=lambda: os.environ.get("COUNTERPOINT_DB", DEFAULT_DB),
-    show_default=f"$COUNTERPOINT_DB or {DEFAULT_DB}", help="The SQLite database file.",
+    show_default=f"$COUNTERPOINT_DB or {DEFAULT_DB}",
+    help="The database: a SQLite file, or a PostgreSQL URL (postgresql://user@host:port/name).",
 )
 workers_option = click.option(
     "--workers", "-w", type=click.IntRange(1, 64), default=1, show_default=True,
@@ -458,7 +459,7 @@ def show(articles, db, show_all, as_json) -> None:
         for ref in articles:
             article = store.article(ref)
             if article is None:
-                _fail(f"{ref}: no such article in {db} (see 'counterpoint show' for the list)")
+                _fail(f"{ref}: no such article in {store.name} (see 'counterpoint show' for the list)")
             found.append(article)
         for article in found:
             if as_json:
@@ -497,6 +498,35 @@ def export(db, fmt, output, all_versions, what) -> None:
 
 
 @main.command()
+@click.argument("source")
+@click.argument("destination")
+def copy(source, destination) -> None:
+    """Copy everything stored in SOURCE into DESTINATION: documents, articles, analyses, stories, errors.
+
+    Either may be a SQLite file or a PostgreSQL URL, so a project started on a
+    laptop moves to a server (and back) unchanged. Each document is copied whole in
+    one transaction and documents DESTINATION already has are skipped, so an
+    interrupted copy is simply run again; stories are replaced by SOURCE's.
+
+    \b
+    Examples:
+      counterpoint copy counterpoint.db postgresql://me@dbhost:5432/news
+      counterpoint copy postgresql://me@dbhost:5432/news backup.db
+    """
+    with _open_store(source, must_exist=True) as src, _open_store(destination) as dst:
+        if src.name == dst.name:
+            _fail(f"{src.name}: SOURCE and DESTINATION are the same database")
+        ids = src.document_ids()
+        copied = sum(src.copy_document_to(dst, doc_id) for doc_id in _progress(ids, "Copying documents"))
+        stories = src.story_ids()
+        for story_id in _progress(stories, "Copying stories", unit="stories"):
+            src.copy_story_to(dst, story_id)
+        errors = src.copy_errors_to(dst)
+    click.echo(f"{copied} documents copied ({len(ids) - copied} already there), {len(stories)} stories,"
+               f" {errors} logged errors  ->  {dst.name}", err=True)
+
+
+@main.command()
 @db_option
 @workers_option
 def reextract(db, workers) -> None:
@@ -525,9 +555,9 @@ main.add_command(serve)
 
 def _open_store(db: str, must_exist: bool = False):
     """The database, or a one-line error and exit status 2."""
-    from counterpoint.store import Store, StoreError
+    from counterpoint.store import Store, StoreError, is_server_url
 
-    if must_exist and not Path(db).exists():
+    if must_exist and not is_server_url(db) and not Path(db).exists():
         _fail(f"{db}: no such database; create it with 'counterpoint ingest SOURCES --db {db}'")
     try:
         return Store(db, on_wait=lambda message: click.echo(message, err=True))
@@ -536,9 +566,11 @@ def _open_store(db: str, must_exist: bool = False):
 
 
 def _ingest_summary(report, db: str) -> None:
+    from counterpoint.store import display_url
+
     click.echo(
         f"{report.added} added, {report.new_version} new versions, {report.unchanged} already stored,"
-        f" {len(report.errors)} failed; {report.analysed} analysed  ->  {db}", err=True,
+        f" {len(report.errors)} failed; {report.analysed} analysed  ->  {display_url(db)}", err=True,
     )
     for err in report.not_analysed:
         click.echo(f"  not analysed: {err}", err=True)
@@ -615,16 +647,19 @@ def _collect_errors(items: Iterable[Document | InputError], errors: list[InputEr
             yield item
 
 
-def _progress(items: Iterable[T], label: str) -> Iterator[T]:
-    """A progress bar on stderr when a person is watching; silent in pipes and CI."""
+def _progress(items: Iterable[T], label: str, unit: str = "documents") -> Iterator[T]:
+    """A progress bar on stderr when a person is watching (with the total when it is known); silent in pipes
+    and CI."""
     if not sys.stderr.isatty():
         yield from items
         return
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+    total = len(items) if isinstance(items, Sized) else None
+    count = "{task.completed}" + (f" of {total}" if total is not None else "") + f" {unit}"
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-                  TextColumn("{task.completed} documents"), TimeElapsedColumn(), transient=True) as progress:
-        task = progress.add_task(label, total=None)
+                  TextColumn(count), TimeElapsedColumn(), transient=True) as progress:
+        task = progress.add_task(label, total=total)
         for item in items:
             yield item
             progress.advance(task)

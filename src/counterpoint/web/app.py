@@ -32,8 +32,9 @@ an unexpected exception is a 500 with the same headers and no traceback (the
 server log has it).
 
 Every handler is a plain function: FastAPI runs it in a worker thread, and
-each thread keeps its own SQLite connection (sqlite3 connections are not
-shared between threads), so reads run in parallel under WAL.
+each thread keeps its own database connection (neither sqlite3 nor psycopg
+connections are shared between threads), so reads run in parallel (under
+WAL for SQLite).
 """
 
 from __future__ import annotations
@@ -91,7 +92,7 @@ TextQ = Annotated[str | None, Query(max_length=200)]
 TypeQ = Annotated[FindingType | None, Query()]
 
 
-def default_runner(db_path: Path) -> Callable[..., None]:
+def default_runner(db_path: str | Path) -> Callable[..., None]:
     """Ingest, analyse and compare the sources of a job into the database (the CLI's own workflow)."""
 
     def run(sources: list[str], job: Job, progress: Callable[[Iterable[T], str], Iterator[T]]) -> None:
@@ -119,8 +120,8 @@ class _Stores(threading.local):
 
 def create_app(db_path: str | Path, host: str = "127.0.0.1",
                runner: Callable[..., None] | None = None) -> FastAPI:
-    """The app over one database file. `runner` replaces the ingest workflow (tests use a quick one)."""
-    db_path = Path(db_path)
+    """The app over one database (a SQLite file or a PostgreSQL URL). `runner` replaces the ingest workflow
+    (tests use a quick one)."""
     Store(db_path).close()  # create / migrate once, before any request
     local = _Stores()
     jobs = Jobs(runner or default_runner(db_path))
