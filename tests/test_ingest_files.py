@@ -80,3 +80,19 @@ def test_gzip_bomb_is_stopped_at_the_limit(tmp_path):
     bomb.write_bytes(gzip.compress(b"<p>" + b"a" * (3 * 1024 * 1024)))
     (err,) = read_sources([str(bomb)], IngestOptions(max_bytes=1024 * 1024))
     assert isinstance(err, InputError) and "decompressed size over the limit" in str(err)
+
+
+def test_a_bad_document_crosses_process_boundaries_as_itself(tmp_path):
+    """Worker processes (--workers, Dask) send each document's error back pickled: it must arrive whole."""
+    import pickle
+
+    from conftest import run_cli
+
+    err = pickle.loads(pickle.dumps(InputError("page.html", "file too large")))
+    assert (err.source, err.problem, str(err)) == ("page.html", "file too large", "page.html: file too large")
+    (tmp_path / "good.txt").write_text("The mayor said on Monday that the bridge would reopen in May.\n")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    result = run_cli("ingest", str(tmp_path), "--workers", "2", "--no-analyse", "--db", str(tmp_path / "w.db"))
+    err_text = result.stderr.decode()
+    assert result.returncode == 1 and "Traceback" not in err_text and "internal error" not in err_text, err_text
+    assert "1 added" in err_text and "empty.txt" in err_text

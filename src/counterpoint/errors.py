@@ -15,3 +15,7 @@ class InputError(Exception):
         super().__init__(f"{source}: {problem}")
         self.source = source
         self.problem = problem
+
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, str]]:
+        # results cross process boundaries (worker pools, Dask): rebuilt from both fields, not from `args`
+        return InputError, (self.source, self.problem)
