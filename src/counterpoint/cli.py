@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import os
@@ -40,6 +41,12 @@ db_option = click.option(
 workers_option = click.option(
     "--workers", "-w", type=click.IntRange(1, 64), default=1, show_default=True,
     help="Extract in this many processes.",
+)
+
+cluster_option = click.option(
+    "--cluster", metavar="SPEC",
+    help="Run on Dask: local:N (N worker processes here) or tcp://HOST:PORT (a running scheduler)."
+         " Needs pip install 'counterpoint[scale]'.",
 )
 
 
@@ -129,8 +136,11 @@ def main() -> None:
 @workers_option
 @_ingest_options
 @click.option("--no-analyse", is_flag=True, help="Store the articles only; find statements later with 'analyse'.")
+@cluster_option
+@click.option("--partition-size", type=click.IntRange(1, 100_000), default=1000, show_default=True,
+              help="Documents per task with --cluster.")
 def ingest(sources, db, workers, url_lists, outlet, allow_private, ignore_robots, timeout, max_mb,
-           no_analyse) -> None:
+           no_analyse, cluster, partition_size) -> None:
     """Read documents, extract them, and store them in the database.
 
     SOURCES are files, folders (searched recursively), http(s) URLs of pages
@@ -149,15 +159,16 @@ def ingest(sources, db, workers, url_lists, outlet, allow_private, ignore_robots
       counterpoint ingest --urls links.txt --workers 2
       counterpoint ingest https://example.org/feed.xml
       counterpoint ingest CC-NEWS-20180301.warc.gz --db news.db
+      counterpoint ingest CC-NEWS-*.warc.gz --cluster local:8 --db postgresql://me@dbhost/news
     """
     if not sources and not url_lists:
         raise click.UsageError("give at least one source (a file, folder, URL or '-'), or --urls FILE")
     from counterpoint.workflow import ingest_sources
 
     options = _make_options(outlet, allow_private, ignore_robots, timeout, max_mb)
-    with _open_store(db) as store:
+    with _cluster(cluster) as client, _open_store(db) as store:
         report = ingest_sources(store, sources, options, url_lists, workers, analyse=not no_analyse,
-                                progress=_progress)
+                                progress=_progress, cluster=client, partition=partition_size)
     _ingest_summary(report, db)
     _report_errors(report.errors)
 
@@ -178,8 +189,9 @@ def ingest(sources, db, workers, url_lists, outlet, allow_private, ignore_robots
 @click.option("--one-story", is_flag=True,
               help="Compare every article given as one story, even those that seem to be about other events.")
 @click.option("--no-color", is_flag=True, help="Plain text on the terminal.")
+@cluster_option
 def compare(sources, db, workers, url_lists, outlet, allow_private, ignore_robots, timeout, max_mb, json_path,
-            html_path, csv_dir, outlets_file, one_story, no_color) -> None:
+            html_path, csv_dir, outlets_file, one_story, no_color, cluster) -> None:
     """Compare how outlets report a story: disputed, corroborated, left out, framed.
 
     Runs the whole pipeline on SOURCES (files, folders, URLs, feeds, WARC, as
@@ -201,6 +213,7 @@ def compare(sources, db, workers, url_lists, outlet, allow_private, ignore_robot
       counterpoint compare examples/arms-race-2018 --json comparison.json --html report.html
       counterpoint compare a.html b.html --outlets outlets.csv --csv out/
       counterpoint compare --db news.db            # every stored story again
+      counterpoint compare --db news.db --cluster local:8   # ... its stories compared in parallel
     """
     from counterpoint.workflow import compare_stored, ingest_sources, read_outlets
 
@@ -217,9 +230,9 @@ def compare(sources, db, workers, url_lists, outlet, allow_private, ignore_robot
         _check_writable(csv_dir, folder=True)
     options = _make_options(outlet, allow_private, ignore_robots, timeout, max_mb)
     report = None
-    with _open_store(db, must_exist=not (sources or url_lists)) as store:
+    with _cluster(cluster) as client, _open_store(db, must_exist=not (sources or url_lists)) as store:
         if sources or url_lists:
-            report = ingest_sources(store, sources, options, url_lists, workers, progress=_progress)
+            report = ingest_sources(store, sources, options, url_lists, workers, progress=_progress, cluster=client)
             _ingest_summary(report, db)
             ids = report.article_ids
             if not ids:
@@ -228,7 +241,8 @@ def compare(sources, db, workers, url_lists, outlet, allow_private, ignore_robot
         else:
             ids = None
         failures: list[InputError] = []
-        comparisons = compare_stored(store, ids, outlets, progress=_progress, failures=failures, one_story=one_story)
+        comparisons = compare_stored(store, ids, outlets, progress=_progress, failures=failures, one_story=one_story,
+                                     cluster=client)
     _write_comparisons(comparisons, json_path, html_path, csv_dir, no_color)
     _report_errors((report.errors if report is not None else []) + failures)
 
@@ -551,6 +565,21 @@ main.add_command(serve)
 
 
 # -- helpers ---------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _cluster(spec: str | None):
+    """A Dask client for --cluster (None without it), or a one-line error and exit status 2."""
+    if spec is None:
+        yield None
+        return
+    from counterpoint.cluster import ClusterError, connect
+
+    try:
+        with connect(spec) as client:
+            yield client
+    except ClusterError as exc:
+        _fail(str(exc))
 
 
 def _open_store(db: str, must_exist: bool = False):

@@ -16,11 +16,13 @@ from typing import TYPE_CHECKING, TypeVar
 
 from counterpoint.errors import InputError
 from counterpoint.ingest import IngestOptions, read_sources, read_url_list
-from counterpoint.model import Article, Comparison, Document, OutletInfo
+from counterpoint.model import Analysis, Article, Comparison, Document, OutletInfo
+from counterpoint.pipeline import Extracted, extract_many
 
 if TYPE_CHECKING:
+    from distributed import Client
+
     from counterpoint.compare.pairs import PairModel
-from counterpoint.pipeline import extract_many
 from counterpoint.store import Store, StoreError
 
 T = TypeVar("T")
@@ -46,12 +48,19 @@ class IngestReport:
 
 def ingest_sources(
     store: Store, sources: Sequence[str], options: IngestOptions | None = None, url_lists: Sequence[str] = (),
-    workers: int = 1, analyse: bool = True, progress: Progress = _no_progress,
+    workers: int = 1, analyse: bool = True, progress: Progress = _no_progress, cluster: Client | None = None,
+    partition: int = 1000,
 ) -> IngestReport:
-    """Read, extract and store documents; the same bytes twice are stored once."""
+    """Read, extract and store documents; the same bytes twice are stored once.
+
+    With a Dask `cluster` (`counterpoint.cluster.connect`), extraction and analysis run there in
+    partitions of `partition` documents, and the results are written here in input order.
+    """
     options = options or IngestOptions()
     report = IngestReport()
     items = itertools.chain(read_sources(sources, options), *(read_url_list(u, options) for u in url_lists))
+    if cluster is not None:
+        return _ingest_on_cluster(store, items, report, cluster, analyse, partition, progress)
 
     def fresh(docs: Iterable[Document | InputError]) -> Iterator[Document]:
         for doc in docs:
@@ -70,21 +79,8 @@ def ingest_sources(
             report.errors.append(err)
             store.log_error(err.source, err.problem)
             continue
-        try:
-            outcome = store.add(result.document, result.article)
-        except StoreError:
-            raise  # the database itself (disk full, locked, corrupted): nothing more can be stored
-        except Exception as exc:  # this document's data: it alone fails
-            err = InputError(result.document.source, f"cannot store ({type(exc).__name__}: {exc})")
-            report.errors.append(err)
-            store.log_error(err.source, err.problem)
+        if _store_one(store, result, report) is None:
             continue
-        if outcome == "added":
-            report.added += 1
-        elif outcome == "new_version":
-            report.new_version += 1
-        else:
-            report.unchanged += 1
         report.article_ids.append(result.article.id)
     report.article_ids = list(dict.fromkeys(report.article_ids))
     if analyse:
@@ -93,6 +89,93 @@ def ingest_sources(
         report.analysed, report.not_analysed = analyse_pending(store, workers, progress=progress,
                                                                only=report.article_ids)
     return report
+
+
+def _ingest_on_cluster(store: Store, items: Iterable[Document | InputError], report: IngestReport, client: Client,
+                       analyse: bool, size: int, progress: Progress) -> IngestReport:
+    from counterpoint.cluster import extract_analyse_partition, extract_partition, partitions, run_partitions
+
+    seen: set[str] = set()
+
+    def fresh() -> Iterator[Document]:
+        for doc in items:
+            if isinstance(doc, InputError):
+                report.errors.append(doc)
+                store.log_error(doc.source, doc.problem)
+            elif doc.id in seen or store.has_document(doc.id):
+                report.unchanged += 1
+                report.article_ids.append(doc.id)
+            else:
+                seen.add(doc.id)
+                yield doc
+
+    task = extract_analyse_partition if analyse else extract_partition
+    for part in progress(run_partitions(client, partitions(fresh(), size), task), "Partitions"):
+        for done in part:
+            result = done.extracted
+            if result.error or result.article is None:
+                err = result.error or InputError(result.document.source, "no article")
+                report.errors.append(err)
+                store.log_error(err.source, err.problem)
+                continue
+            outcome = _store_one(store, result, report)
+            if outcome is None:
+                continue
+            report.article_ids.append(result.article.id)
+            if done.analysis is not None:
+                _save_analysis(store, result.article.id, result.article.source or result.article.id, done.analysis,
+                               report)
+    report.article_ids = list(dict.fromkeys(report.article_ids))
+    if analyse:  # articles stored before without an analysis (an earlier --no-analyse): on the cluster too
+        from counterpoint.cluster import analyse_partition
+
+        wanted = set(report.article_ids)
+        left = [a for a in store.unanalysed() if a.id in wanted]
+        chunks = [left[i:i + size] for i in range(0, len(left), size)]
+        inputs = ([(a.text, a.source or a.id, a.lang) for a in chunk] for chunk in chunks)
+        for chunk, results in zip(chunks, run_partitions(client, inputs, analyse_partition), strict=True):
+            for a, result in zip(chunk, results, strict=True):
+                _save_analysis(store, a.id, a.source or a.id, result, report)
+    return report
+
+
+def _store_one(store: Store, result: Extracted, report: IngestReport) -> str | None:
+    """Store one extracted document, counting what happened; None when it could not be stored."""
+    assert result.article is not None
+    try:
+        outcome = store.add(result.document, result.article)
+    except StoreError:
+        raise  # the database itself (disk full, locked, corrupted): nothing more can be stored
+    except Exception as exc:  # this document's data: it alone fails
+        err = InputError(result.document.source, f"cannot store ({type(exc).__name__}: {exc})")
+        report.errors.append(err)
+        store.log_error(err.source, err.problem)
+        return None
+    if outcome == "added":
+        report.added += 1
+    elif outcome == "new_version":
+        report.new_version += 1
+    else:
+        report.unchanged += 1
+    return outcome
+
+
+def _save_analysis(store: Store, article_id: str, source: str, result: Analysis | InputError,
+                   report: IngestReport) -> None:
+    if isinstance(result, InputError):
+        report.not_analysed.append(result)
+        store.log_error(result.source, f"not analysed: {result.problem}")
+        return
+    try:
+        store.save_analysis(article_id, result)
+    except StoreError:
+        raise
+    except Exception as exc:
+        err = InputError(source, f"cannot store its analysis ({type(exc).__name__}: {exc})")
+        report.not_analysed.append(err)
+        store.log_error(err.source, err.problem)
+        return
+    report.analysed += 1
 
 
 def analyse_pending(store: Store, workers: int = 1, redo: bool = False, progress: Progress = _no_progress,
@@ -110,30 +193,44 @@ def analyse_pending(store: Store, workers: int = 1, redo: bool = False, progress
     if not articles:
         return 0, []
     items = ((a.text, a.source or a.id, a.lang) for a in articles)
-    errors: list[InputError] = []
-    n = 0
+    report = IngestReport()
     for article, result in zip(articles, progress(analyse_many(items, workers=workers), "Analysing"), strict=True):
-        if isinstance(result, InputError):
-            errors.append(result)
-            store.log_error(result.source, f"not analysed: {result.problem}")
-            continue
-        try:
-            store.save_analysis(article.id, result)
-        except StoreError:
-            raise
-        except Exception as exc:
-            err = InputError(article.source or article.id, f"cannot store its analysis ({type(exc).__name__}: {exc})")
-            errors.append(err)
-            store.log_error(err.source, err.problem)
-            continue
-        n += 1
-    return n, errors
+        _save_analysis(store, article.id, article.source or article.id, result, report)
+    return report.analysed, report.not_analysed
+
+
+@dataclass(slots=True)
+class StoryJob:
+    """One story to compare: everything `compare_story` needs, so it can run in another process."""
+
+    articles: list[Article]
+    story_id: str
+    duplicates: dict[str, str]
+    notes: dict[str, list[str]]
+    outlets: Mapping[str, OutletInfo] | None
+    pair_model: PairModel | None
+    calibrated: bool
+
+
+def compare_job(job: StoryJob) -> Comparison:
+    from counterpoint.compare import compare_story
+    from counterpoint.compare.stance import classify_stance
+
+    return compare_story(job.articles, job.story_id, job.duplicates, job.notes, job.outlets, stance=classify_stance,
+                         pair_model=job.pair_model, calibrated=job.calibrated)
+
+
+def _compare_or_error(job: StoryJob) -> Comparison | Exception:
+    try:
+        return compare_job(job)
+    except Exception as exc:
+        return exc
 
 
 def compare_stored(
     store: Store, article_ids: Collection[str] | None = None, outlets: Mapping[str, OutletInfo] | None = None,
     progress: Progress = _no_progress, failures: list[InputError] | None = None, one_story: bool = False,
-    pair_model: PairModel | None = None, calibrated: bool = True,
+    pair_model: PairModel | None = None, calibrated: bool = True, cluster: Client | None = None,
 ) -> list[Comparison]:
     """Group stored articles into stories, compare each story, and store the comparisons.
 
@@ -143,10 +240,9 @@ def compare_stored(
     latest article is regrouped by the archive grouper and stories that no longer exist
     are dropped. With a `failures` list, a story that cannot be compared is added to it
     and the others go on. `pair_model` replaces the shipped claim-pair model, and
-    `calibrated=False` leaves confidences raw (training).
+    `calibrated=False` leaves confidences raw (training). With a Dask `cluster`, the stories are compared
+    there in parallel (grouping stays one pass here) and stored here in the same order.
     """
-    from counterpoint.compare import compare_story
-    from counterpoint.compare.stance import classify_stance
     from counterpoint.stories import StoryGrouper, StoryInput, events
 
     wanted = set(article_ids) if article_ids is not None else None
@@ -175,15 +271,21 @@ def compare_stored(
                           " --one-story to compare them all as one.")
     comparisons = []
     failed: set[str] = set()  # their stored comparisons, if any, stay as they were
-    for group in progress(list(members.values()), "Comparing"):
-        story_id = story_key(group)
-        try:
-            c = compare_story(group, story_id, duplicates, notes, outlets, stance=classify_stance,
-                              pair_model=pair_model, calibrated=calibrated)
-        except Exception as exc:  # one story's failure is its own error; the other stories are compared
+    jobs = [StoryJob(group, story_key(group), {a.id: duplicates[a.id] for a in group if a.id in duplicates},
+                     {a.id: notes[a.id] for a in group if a.id in notes}, outlets, pair_model, calibrated)
+            for group in members.values()]
+    if cluster is not None:
+        from counterpoint.cluster import map_ordered
+
+        results: Iterable[Comparison | Exception] = map_ordered(cluster, compare_job, jobs)
+    else:
+        results = map(_compare_or_error, jobs)
+    for job, c in zip(jobs, progress(results, "Comparing"), strict=True):
+        story_id = job.story_id
+        if isinstance(c, Exception):  # one story's failure is its own error; the other stories are compared
             if failures is None:
-                raise
-            failures.append(InputError(story_id, f"cannot compare ({type(exc).__name__}: {exc})"))
+                raise c
+            failures.append(InputError(story_id, f"cannot compare ({type(c).__name__}: {c})"))
             failed.add(story_id)
             continue
         if split_note:

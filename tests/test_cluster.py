@@ -1,0 +1,115 @@
+"""Dask cluster runs: the same store as one process, a killed worker retried, bad clusters one line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLE, run_cli
+
+from counterpoint.store import Store
+
+pytest.importorskip("distributed", reason="Dask is not installed (pip install 'counterpoint[scale]')")
+
+# Columns that say when a row was written, which two runs never share.
+TIMES = {"documents": ("ingested",), "articles": ("extracted",), "analyses": ("analysed",),
+         "stories": ("compared",)}
+TABLES = ("documents", "articles", "removals", "analyses", "speakers", "statements", "entities", "stories",
+          "story_articles", "findings", "claims")
+
+
+def contents(target: str) -> dict[str, list]:
+    """Every row of every table, sorted, without the write times."""
+    with Store(target) as store:
+        out = {}
+        for table in TABLES:
+            rows = []
+            for r in store.db.execute(f"SELECT * FROM {table}"):
+                row = {k: (bytes(v) if isinstance(v, memoryview) else v) for k, v in dict(r).items()}
+                for column in TIMES.get(table, ()):
+                    row.pop(column)
+                if table == "stories":
+                    data = json.loads(row.pop("data"))
+                    data.pop("compared", None)
+                    row["data"] = data
+                rows.append(json.dumps(row, sort_keys=True, default=repr))
+            out[table] = sorted(rows)
+        out["errors"] = sorted(f"{r[0]}|{r[1]}" for r in store.db.execute("SELECT source, problem FROM errors"))
+        return out
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    """The example story, 24 short reports (two of them the same bytes: 25 documents), and two files that fail."""
+    folder = tmp_path_factory.mktemp("corpus")
+    for f in EXAMPLE.glob("*.txt"):
+        (folder / f.name).write_bytes(f.read_bytes())
+    for i in range(24):
+        n = i if i != 23 else 5  # report 23 repeats report 5
+        (folder / f"report-{i:02d}.txt").write_text(
+            f"Council closes road {n}. The council said on Monday that road {n} would close for {n + 2} days, a"
+            f" spokesman told reporters. Residents' group chair Ann Lee denied that the closure was needed.\n")
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "binary.txt").write_bytes(bytes(range(256)) * 4)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def single(corpus, tmp_path_factory) -> dict:
+    """One process into SQLite: the reference."""
+    db = str(tmp_path_factory.mktemp("single") / "single.db")
+    first = run_cli("ingest", str(corpus), "--db", db)
+    assert first.returncode == 1, first.stderr.decode()  # the two bad files
+    compared = run_cli("compare", "--db", db)
+    assert compared.returncode == 0, compared.stderr.decode()
+    return contents(db)
+
+
+def test_a_cluster_run_stores_what_one_process_stores(corpus, single, db):
+    ingest = run_cli("ingest", str(corpus), "--db", db, "--cluster", "local:2", "--partition-size", "5")
+    err = ingest.stderr.decode()
+    assert ingest.returncode == 1 and "Traceback" not in err, err
+    assert "25 added, 0 new versions, 1 already stored, 2 failed; 25 analysed" in err
+    compared = run_cli("compare", "--db", db, "--cluster", "local:2")
+    assert compared.returncode == 0, compared.stderr.decode()
+    got = contents(db)
+    for table in single:
+        assert got[table] == single[table], table
+    assert len(single["statements"]) > 40 and len(single["stories"]) >= 2
+
+
+def test_a_worker_killed_mid_partition_is_retried_and_nothing_is_lost_or_doubled(corpus, single, tmp_path,
+                                                                                 monkeypatch):
+    import cluster_helpers
+    from distributed import Client, LocalCluster
+
+    import counterpoint.cluster
+    from counterpoint.workflow import ingest_sources
+
+    marker = tmp_path / "killed"
+    monkeypatch.setenv("COUNTERPOINT_TEST_KILL_MARKER", str(marker))
+    monkeypatch.setattr(counterpoint.cluster, "extract_analyse_partition", cluster_helpers.die_once_then_extract)
+    db = str(tmp_path / "killed.db")
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                      silence_logs=50) as cluster, Client(cluster) as client, Store(db) as store:
+        report = ingest_sources(store, [str(corpus)], cluster=client, partition=4)
+    assert marker.exists(), "a worker was killed"
+    assert (report.added, report.unchanged, len(report.errors), report.analysed) == (25, 1, 2, 25)
+    got = contents(db)
+    for table in ("documents", "articles", "removals", "analyses", "speakers", "statements", "entities"):
+        assert got[table] == single[table], table
+
+
+@pytest.mark.parametrize("spec, problem", [
+    ("tcp://127.0.0.1:1", "cannot reach the Dask scheduler"),
+    ("banana", "expected local:N"),
+    ("local:0", "must be 1 to 256"),
+])
+def test_a_cluster_that_cannot_be_used_is_one_line_and_nothing_is_written(spec, problem, tmp_path):
+    db = tmp_path / "never.db"
+    result = run_cli("ingest", str(EXAMPLE), "--db", str(db), "--cluster", spec)
+    err = result.stderr.decode()
+    assert result.returncode == 2 and "Traceback" not in err, err
+    assert len(err.strip().splitlines()) == 1 and err.startswith("error: ") and problem in err, err
+    assert not db.exists()
