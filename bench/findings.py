@@ -5,9 +5,9 @@
    baseline (the `v0.1.0` tag in a worktree with its own virtual environment, `--baseline`) and this
    checkout, each run by the scorer as `counterpoint compare FILES --json ... --db ...`; both tables,
    then the issue's bars for this checkout.
-2. Cross-validation on the project's own keyed stories (`training/findings/keys/`, 26 stories):
+2. Cross-validation on the project's own keyed stories (`training/findings/keys/`, 58 stories):
    5 folds by story, the claim-pair model trained without the story it compares (`tune.py`; the small
-   salience and speaker models and the calibration are fitted on all 26, so this is slightly optimistic), scored
+   salience and speaker models and the calibration are fitted on the first 26, so this is slightly optimistic), scored
    together; printed with counts, since a few items move a ratio a lot.
 3. Time: `compare` on the example story and on the largest dev story, baseline and this checkout,
    alternating, fresh process and database each round (models loaded, articles analysed), and how
@@ -149,7 +149,8 @@ def main() -> int:
         cv = tune.CV()
         current = json.loads((ROOT / "src/counterpoint/models/claims/pairs.json").read_text())
         result = cv.score(**{k: float(current[k]) for k in tune.THRESHOLDS if k in current})
-        print(f"\n== 5-fold cross-validation by story on our 26 keyed stories (out-of-fold)\n{result['table']}")
+        print(f"\n== 5-fold cross-validation by story on our {len(cv.stories)} keyed stories (out-of-fold)\n"
+              f"{result['table']}")
         for text, passed in verdict(result, len(cv.stories)):
             print(f"  [{'ok' if passed else 'MISSED'}] {text}")
     largest = max(stories, key=lambda d: sum(f.stat().st_size for f in d.glob("a*.txt")))

@@ -3,7 +3,7 @@
 
     python training/findings/calibrate.py
 
-The 26 keyed stories are compared out-of-fold (every learned part trained without the story,
+The keyed stories are compared out-of-fold (every learned part trained without the story,
 `tune.CV`); each finding is judged right or wrong exactly as the shared scorer judges it (its
 `score_story`, imported); and per finding type a logistic curve maps the raw score the finding
 came with (and, for omissions, its rank in the story) to P(right). The curves are written to

@@ -12,7 +12,7 @@ Runs on the CPU (torch, bf16 autocast), as a background job that checkpoints eve
 steps under ~/.cache/counterpoint-train/xenc/ and resumes where it stopped; never part of CI.
 
 Data (never the findings dev keys, nor other articles of their events or claims):
-* the candidate pairs `compare` scores (`compare/pairs.py`) in our 26 keyed stories
+* the candidate pairs `compare` scores (`compare/pairs.py`) in our keyed stories
   (`training/findings/keys/`): *same* when the two units carry a common key claim (a claim
   stated with another value counts as the same claim: the value check is separate), *refutes*
   when one carries a denial the key lists for the other's claim, else *unrelated*;

@@ -3,7 +3,7 @@
 
     python training/findings/train_pairs.py [--cv] [--l2 1.0]
 
-Data: `training/findings/keys/` (26 stories we annotated; never the findings dev keys), their
+Data: `training/findings/keys/` (the stories we annotated; never the findings dev keys), their
 articles rebuilt from ../shared and analysed by counterpoint itself (`lab.py`). Candidate pairs
 are chosen exactly as `compare` chooses them (`compare/pairs.py`); a pair is positive when the
 two units carry a common key claim. With --cv, 5-fold cross-validation by story prints average

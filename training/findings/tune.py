@@ -3,9 +3,10 @@
 
     python training/findings/tune.py                    # the shipped settings, cross-validated
     python training/findings/tune.py --grid             # every setting of GRID; the best is written back
+                                                        # (best macro-F1 among those with omitted P@10 >= 0.60)
 
 Each of 5 folds trains the learned parts (the claim-pair model) on the other folds' stories and
-compares the held-out stories with them; the held-out comparisons of all 26 stories are then scored
+compares the held-out stories with them; the held-out comparisons of all the keyed stories are then scored
 together by the shared scorer, so every number is out-of-fold. The dev keys are never used here.
 """
 
@@ -92,8 +93,11 @@ def main() -> None:
         setting = {**current, **dict(zip(names, combo, strict=True))}
         result = cv.score(**setting)
         print(" ".join(f"{k} {v:.2f}" for k, v in setting.items()) + f": {summary(result)}", flush=True)
-        if best is None or result["macro_f1"] > best[0]:
-            best = (result["macro_f1"], setting)
+        # The best macro-F1 among the settings whose omissions rank well enough for the issue's bar (salient
+        # precision@10 of 0.60); another setting only if none does.
+        key = (round(result.get("omitted_salient_precision_at_10") or 0, 2) >= 0.60, result["macro_f1"])
+        if best is None or key > best[0]:
+            best = (key, setting)
     shipped.update(best[1])
     MODEL.write_text(json.dumps(shipped, indent=1) + "\n")
     print(f"best: {best[1]} -> {MODEL}")
