@@ -2,42 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 from conftest import EXAMPLE, run_cli
+from storedump import contents
 
 from counterpoint.store import Store
 
 pytest.importorskip("distributed", reason="Dask is not installed (pip install 'counterpoint[scale]')")
-
-# Columns that say when a row was written, which two runs never share.
-TIMES = {"documents": ("ingested",), "articles": ("extracted",), "analyses": ("analysed",),
-         "stories": ("compared",)}
-TABLES = ("documents", "articles", "removals", "analyses", "speakers", "statements", "entities", "stories",
-          "story_articles", "findings", "claims")
-
-
-def contents(target: str) -> dict[str, list]:
-    """Every row of every table, sorted, without the write times."""
-    with Store(target) as store:
-        out = {}
-        for table in TABLES:
-            rows = []
-            for r in store.db.execute(f"SELECT * FROM {table}"):
-                row = {k: (bytes(v) if isinstance(v, memoryview) else v) for k, v in dict(r).items()}
-                for column in TIMES.get(table, ()):
-                    row.pop(column)
-                if table == "stories":
-                    data = json.loads(row.pop("data"))
-                    data.pop("compared", None)
-                    row["data"] = data
-                rows.append(json.dumps(row, sort_keys=True, default=repr))
-            out[table] = sorted(rows)
-        out["errors"] = sorted(f"{r[0]}|{r[1]}" for r in store.db.execute("SELECT source, problem FROM errors"))
-        return out
-
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> Path:

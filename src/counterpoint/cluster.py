@@ -28,6 +28,9 @@ from counterpoint.pipeline import Extracted, extract_one
 if TYPE_CHECKING:
     from distributed import Client
 
+# What a worker process needs in its environment (`dask worker` started by hand: set the same).
+WORKER_ENVIRONMENT = {"COUNTERPOINT_THREADS": "1", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
+                      "MKL_NUM_THREADS": "1"}
 PARTITION = 1000  # documents per partition: big enough that scheduling costs nothing, small enough to spread
 _LOCAL = re.compile(r"local(?::(\d+))?")
 
@@ -68,9 +71,10 @@ def connect(spec: str, timeout: float = 10.0) -> Iterator[Client]:
     except ImportError:
         raise ClusterError("--cluster needs Dask: pip install 'counterpoint[scale]'") from None
     m = _LOCAL.fullmatch(spec)
-    # Dask starts workers with MALLOC_TRIM_THRESHOLD_=65536, which slows spaCy by 10-20%: keep the default.
-    with dask.config.set({"distributed.nanny.pre-spawn-environ": {}, "distributed.scheduler.allowed-failures": 3,
-                          "distributed.worker.daemon": False}):
+    # Dask starts workers with MALLOC_TRIM_THRESHOLD_=65536, which slows spaCy by 10-20%: keep the default;
+    # and one thread each for every numeric library, so N workers on N cores do not fight over them.
+    with dask.config.set({"distributed.nanny.pre-spawn-environ": WORKER_ENVIRONMENT,
+                          "distributed.scheduler.allowed-failures": 3, "distributed.worker.daemon": False}):
         if m:
             workers = int(m.group(1) or 2)
             try:

@@ -116,12 +116,28 @@ class _SharedParse:
         self.current = -1
         self.left = 0  # pieces of the current text not taken yet
         n = sum(len(plan) for _, plan in texts)
-        # Bigger minibatches parse short texts faster; the longest piece bounds how many fit the memory budget.
+        self.stopped: set[int] = set()
+        if workers <= 1 or n <= 1:
+            self.shared: Iterator | None = self._batched()
+            return
+        # In worker processes spaCy cuts the minibatches: the longest piece bounds how many fit the memory budget.
         longest = max((e - s for _, plan in texts for s, e in plan), default=1)
         size = max(1, min(64, MINIBATCH_CHARS // max(1, longest)))
-        self.shared: Iterator | None = iter(nlp.pipe(self._feed(), batch_size=size,
-                                                     n_process=workers if n > 1 else 1))
-        self.stopped: set[int] = set()
+        self.shared = iter(nlp.pipe(self._feed(), batch_size=size, n_process=workers))
+
+    def _batched(self) -> Iterator:
+        """Minibatches of up to 64 pieces and `MINIBATCH_CHARS` characters: as big as memory allows, since
+        bigger minibatches parse faster (one long piece no longer makes every minibatch small)."""
+        batch: list[str] = []
+        chars = 0
+        for piece in self._feed():
+            if batch and (len(batch) >= 64 or chars + len(piece) > MINIBATCH_CHARS):
+                yield from self.nlp.pipe(batch, batch_size=len(batch))
+                batch, chars = [], 0
+            batch.append(piece)
+            chars += len(piece)
+        if batch:
+            yield from self.nlp.pipe(batch, batch_size=len(batch))
 
     def _feed(self) -> Iterator[str]:
         for i, (text, plan) in enumerate(self.texts):

@@ -10,6 +10,7 @@ model, so the vectors can be compared with the original model's (see the model c
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -117,5 +118,10 @@ def _mean_pool(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
 
 @lru_cache(maxsize=1)
 def sentence_encoder() -> SentenceEncoder:
-    """The shipped encoder, loaded on first use and shared: loading costs a few hundred ms and ~50 MB."""
-    return SentenceEncoder()
+    """The shipped encoder, loaded on first use and shared: loading costs a few hundred ms and ~50 MB.
+
+    `$COUNTERPOINT_THREADS` caps its threads: a cluster worker sets 1, so that N workers on N cores do not
+    each spin a thread per core against the others.
+    """
+    threads = os.environ.get("COUNTERPOINT_THREADS", "")
+    return SentenceEncoder(threads=int(threads) if threads.isdigit() and int(threads) > 0 else None)
