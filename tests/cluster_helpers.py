@@ -18,3 +18,10 @@ def die_once_then_extract(docs):
         return extract_analyse_partition(docs)
     os.close(fd)
     os._exit(1)
+
+
+def fail_on_poison(docs):
+    """Fail the whole partition that holds a document named 'poison' (as a bug or a bad library would)."""
+    if any("poison" in d.source for d in docs):
+        raise ValueError("poisoned partition")
+    return extract_analyse_partition(docs)

@@ -74,6 +74,30 @@ def test_a_worker_killed_mid_partition_is_retried_and_nothing_is_lost_or_doubled
         assert got[table] == single[table], table
 
 
+def test_a_partition_that_fails_on_the_cluster_fails_its_documents_and_the_run_goes_on(tmp_path, monkeypatch):
+    import cluster_helpers
+    from distributed import Client, LocalCluster
+
+    import counterpoint.cluster
+    from counterpoint.workflow import ingest_sources
+
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    names = ["a", "b", "poison", "c", "d", "e"]
+    for n in names:
+        (folder / f"{n}.txt").write_text(f"The mayor of {n.title()}ville said the bridge would reopen on {n}day.\n")
+    monkeypatch.setattr(counterpoint.cluster, "extract_analyse_partition", cluster_helpers.fail_on_poison)
+    db = str(tmp_path / "partial.db")
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None,
+                      silence_logs=50) as cluster, Client(cluster) as client, Store(db) as store:
+        report = ingest_sources(store, [str(folder)], cluster=client, partition=2)
+        stored = sorted(Path(a.source).stem for a in store.articles())
+    failed = sorted(Path(e.source).stem for e in report.errors)
+    assert failed == ["e", "poison"]  # the partition [e, poison]: files are read in name order, two at a time
+    assert all("failed on the cluster (ValueError: poisoned partition)" in e.problem for e in report.errors)
+    assert stored == ["a", "b", "c", "d"] and report.analysed == 4
+
+
 @pytest.mark.parametrize("spec, problem", [
     ("tcp://127.0.0.1:1", "cannot reach the Dask scheduler"),
     ("banana", "expected local:N"),

@@ -127,19 +127,21 @@ def partitions(docs: Iterable[Document], size: int = PARTITION) -> Iterator[list
 
 
 def run_partitions(client: Client, parts: Iterable[Any], task: Callable[[Any], Any],
-                   in_flight: int | None = None) -> Iterator[Any]:
-    """`task(part)` of each partition on the cluster, handed back in input order, while at most `in_flight`
-    partitions are out (memory stays flat however long the input).
+                   in_flight: int | None = None) -> Iterator[tuple[Any, Any]]:
+    """(partition, `task(partition)`) for each partition, run on the cluster and handed back in input order,
+    while at most `in_flight` partitions are out (memory stays flat however long the input).
 
     Partitions run wherever Dask puts them and finish in any order; they are handed back in the order
-    they were given, so what is written is what one process would write.
+    they were given, so what is written is what one process would write. A partition that fails even
+    after Dask's retries (its task raised, or it killed every worker it ran on) comes back with the
+    exception in place of its result, and the others go on.
     """
     from distributed import as_completed
 
     limit = in_flight or max(2, 2 * len(client.scheduler_info().get("workers", {})))
     parts = iter(parts)
-    index: dict[str, int] = {}
-    ready: dict[int, Any] = {}
+    out: dict[str, tuple[int, Any]] = {}  # future key -> (position, partition)
+    ready: dict[int, tuple[Any, Any]] = {}
     submitted = next_out = 0
     pending = as_completed()
 
@@ -149,20 +151,25 @@ def run_partitions(client: Client, parts: Iterable[Any], task: Callable[[Any], A
         if part is None:
             return False
         future = client.submit(task, part, pure=False)
-        index[future.key] = submitted
+        out[future.key] = (submitted, part)
         pending.add(future)
         submitted += 1
         return True
 
-    while len(index) < limit and submit():
+    while len(out) < limit and submit():
         pass
     for future in pending:
-        ready[index.pop(future.key)] = future.result()
+        n, part = out.pop(future.key)
+        try:
+            result = future.result()
+        except Exception as exc:  # the task's own exception, or Dask's KilledWorker
+            result = exc
+        ready[n] = (part, result)
         future.release()
         while next_out in ready:
             yield ready.pop(next_out)
             next_out += 1
-        while len(index) < limit and submit():
+        while len(out) < limit and submit():
             pass
 
 

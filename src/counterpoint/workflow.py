@@ -93,7 +93,7 @@ def ingest_sources(
 
 def _ingest_on_cluster(store: Store, items: Iterable[Document | InputError], report: IngestReport, client: Client,
                        analyse: bool, size: int, progress: Progress) -> IngestReport:
-    from counterpoint.cluster import extract_analyse_partition, extract_partition, partitions, run_partitions
+    from counterpoint.cluster import Done, extract_analyse_partition, extract_partition, partitions, run_partitions
 
     seen: set[str] = set()
 
@@ -110,21 +110,34 @@ def _ingest_on_cluster(store: Store, items: Iterable[Document | InputError], rep
                 yield doc
 
     task = extract_analyse_partition if analyse else extract_partition
-    for part in progress(run_partitions(client, partitions(fresh(), size), task), "Partitions"):
-        for done in part:
-            result = done.extracted
-            if result.error or result.article is None:
-                err = result.error or InputError(result.document.source, "no article")
-                report.errors.append(err)
-                store.log_error(err.source, err.problem)
-                continue
-            outcome = _store_one(store, result, report)
-            if outcome is None:
-                continue
-            report.article_ids.append(result.article.id)
-            if done.analysis is not None:
-                _save_analysis(store, result.article.id, result.article.source or result.article.id, done.analysis,
-                               report)
+
+    def each() -> Iterator[tuple[Document, Done | None, Exception | None]]:
+        """Every document with its result, in input order; with the failure instead when its partition failed
+        on the cluster (the partitions after it go on)."""
+        for docs, part in run_partitions(client, partitions(fresh(), size), task):
+            if isinstance(part, Exception):
+                yield from ((doc, None, part) for doc in docs)
+            else:
+                yield from ((doc, done, None) for doc, done in zip(docs, part, strict=True))
+
+    for doc, done, failure in progress(each(), "Extracting and analysing on the cluster"):
+        if done is None:
+            err = InputError(doc.source, f"failed on the cluster ({type(failure).__name__}: {_first_line(failure)})")
+            report.errors.append(err)
+            store.log_error(err.source, err.problem)
+            continue
+        result = done.extracted
+        if result.error or result.article is None:
+            err = result.error or InputError(result.document.source, "no article")
+            report.errors.append(err)
+            store.log_error(err.source, err.problem)
+            continue
+        if _store_one(store, result, report) is None:
+            continue
+        report.article_ids.append(result.article.id)
+        if done.analysis is not None:
+            _save_analysis(store, result.article.id, result.article.source or result.article.id, done.analysis,
+                           report)
     report.article_ids = list(dict.fromkeys(report.article_ids))
     if analyse:  # articles stored before without an analysis (an earlier --no-analyse): on the cluster too
         from counterpoint.cluster import analyse_partition
@@ -133,10 +146,17 @@ def _ingest_on_cluster(store: Store, items: Iterable[Document | InputError], rep
         left = [a for a in store.unanalysed() if a.id in wanted]
         chunks = [left[i:i + size] for i in range(0, len(left), size)]
         inputs = ([(a.text, a.source or a.id, a.lang) for a in chunk] for chunk in chunks)
-        for chunk, results in zip(chunks, run_partitions(client, inputs, analyse_partition), strict=True):
+        for chunk, (_, results) in zip(chunks, run_partitions(client, inputs, analyse_partition), strict=True):
+            if isinstance(results, Exception):
+                results = [InputError(a.source or a.id, f"failed on the cluster ({type(results).__name__}:"
+                                                        f" {_first_line(results)})") for a in chunk]
             for a, result in zip(chunk, results, strict=True):
                 _save_analysis(store, a.id, a.source or a.id, result, report)
     return report
+
+
+def _first_line(exc: BaseException) -> str:
+    return " ".join(str(exc).strip().splitlines()[:1]) or "no message"
 
 
 def _store_one(store: Store, result: Extracted, report: IngestReport) -> str | None:
