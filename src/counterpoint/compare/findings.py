@@ -364,7 +364,7 @@ def _contradicted(ctx: Context) -> list[Finding]:
     seen: set[tuple[str, str, str]] = set()
     for a, b in sorted(pairs, key=lambda p: -float(sim[p])):
         found = []
-        for slot in by_slot[a].keys() & by_slot[b].keys():
+        for slot in sorted(by_slot[a].keys() & by_slot[b].keys()):  # sorted: set order changes per process
             va, vb = by_slot[a][slot], by_slot[b][slot]
             if len({v.key for v, _ in va}) != 1 or len({v.key for v, _ in vb}) != 1:
                 continue
@@ -374,7 +374,7 @@ def _contradicted(ctx: Context) -> list[Finding]:
             if any(v.key == y.key for v, _ in values[a]) or any(v.key == x.key for v, _ in values[b]):
                 continue  # an outlet that states both figures disagrees with neither
             found.append((slot[0], x.key, y.key, xs, ys))
-        for kind in places[a].keys() & places[b].keys():
+        for kind in sorted(places[a].keys() & places[b].keys()):
             (x, xs), (y, ys) = next(iter(places[a][kind].items())), next(iter(places[b][kind].items()))
             one_each = len(places[a][kind]) == 1 and len(places[b][kind]) == 1
             if not one_each or x == y or _spellings(x, y):
