@@ -65,8 +65,7 @@ def ingest_sources(
     def fresh(docs: Iterable[Document | InputError]) -> Iterator[Document]:
         for doc in docs:
             if isinstance(doc, InputError):
-                report.errors.append(doc)
-                store.log_error(doc.source, doc.problem)
+                _record(store, report, doc)
             elif store.has_document(doc.id):
                 report.unchanged += 1
                 report.article_ids.append(doc.id)
@@ -74,14 +73,7 @@ def ingest_sources(
                 yield doc
 
     for result in progress(extract_many(fresh(items), workers), "Extracting"):
-        if result.error or result.article is None:
-            err = result.error or InputError(result.document.source, "no article")
-            report.errors.append(err)
-            store.log_error(err.source, err.problem)
-            continue
-        if _store_one(store, result, report) is None:
-            continue
-        report.article_ids.append(result.article.id)
+        _keep(store, result, report)
     report.article_ids = list(dict.fromkeys(report.article_ids))
     if analyse:
         # Only what these sources hold: a document that failed before (too long, say) must not
@@ -100,8 +92,7 @@ def _ingest_on_cluster(store: Store, items: Iterable[Document | InputError], rep
     def fresh() -> Iterator[Document]:
         for doc in items:
             if isinstance(doc, InputError):
-                report.errors.append(doc)
-                store.log_error(doc.source, doc.problem)
+                _record(store, report, doc)
             elif doc.id in seen or store.has_document(doc.id):
                 report.unchanged += 1
                 report.article_ids.append(doc.id)
@@ -122,22 +113,12 @@ def _ingest_on_cluster(store: Store, items: Iterable[Document | InputError], rep
 
     for doc, done, failure in progress(each(), "Extracting and analysing on the cluster"):
         if done is None:
-            err = InputError(doc.source, f"failed on the cluster ({type(failure).__name__}: {_first_line(failure)})")
-            report.errors.append(err)
-            store.log_error(err.source, err.problem)
-            continue
-        result = done.extracted
-        if result.error or result.article is None:
-            err = result.error or InputError(result.document.source, "no article")
-            report.errors.append(err)
-            store.log_error(err.source, err.problem)
-            continue
-        if _store_one(store, result, report) is None:
-            continue
-        report.article_ids.append(result.article.id)
-        if done.analysis is not None:
-            _save_analysis(store, result.article.id, result.article.source or result.article.id, done.analysis,
-                           report)
+            _record(store, report, InputError(doc.source, f"failed on the cluster ({type(failure).__name__}:"
+                                                          f" {_first_line(failure)})"))
+        elif _keep(store, done.extracted, report) and done.analysis is not None:
+            article = done.extracted.article
+            assert article is not None
+            _save_analysis(store, article.id, article.source or article.id, done.analysis, report)
     report.article_ids = list(dict.fromkeys(report.article_ids))
     if analyse:  # articles stored before without an analysis (an earlier --no-analyse): on the cluster too
         from counterpoint.cluster import analyse_partition
@@ -159,25 +140,32 @@ def _first_line(exc: BaseException) -> str:
     return " ".join(str(exc).strip().splitlines()[:1]) or "no message"
 
 
-def _store_one(store: Store, result: Extracted, report: IngestReport) -> str | None:
-    """Store one extracted document, counting what happened; None when it could not be stored."""
-    assert result.article is not None
+def _record(store: Store, report: IngestReport, err: InputError) -> None:
+    report.errors.append(err)
+    store.log_error(err.source, err.problem)
+
+
+def _keep(store: Store, result: Extracted, report: IngestReport) -> bool:
+    """Store one extracted document, counting what happened, or record why there is nothing to store; True
+    when its article is in the store."""
+    if result.error or result.article is None:
+        _record(store, report, result.error or InputError(result.document.source, "no article"))
+        return False
     try:
         outcome = store.add(result.document, result.article)
     except StoreError:
         raise  # the database itself (disk full, locked, corrupted): nothing more can be stored
     except Exception as exc:  # this document's data: it alone fails
-        err = InputError(result.document.source, f"cannot store ({type(exc).__name__}: {exc})")
-        report.errors.append(err)
-        store.log_error(err.source, err.problem)
-        return None
+        _record(store, report, InputError(result.document.source, f"cannot store ({type(exc).__name__}: {exc})"))
+        return False
     if outcome == "added":
         report.added += 1
     elif outcome == "new_version":
         report.new_version += 1
     else:
         report.unchanged += 1
-    return outcome
+    report.article_ids.append(result.article.id)
+    return True
 
 
 def _save_analysis(store: Store, article_id: str, source: str, result: Analysis | InputError,
