@@ -173,15 +173,11 @@ def run_partitions(client: Client, parts: Iterable[Any], task: Callable[[Any], A
             pass
 
 
-def map_ordered(client: Client, fn: Callable[..., Any], items: Sequence[Any]) -> Iterator[Any]:
-    """`fn` over items on the cluster, results (or the exception each raised) in input order."""
-    futures = [client.submit(fn, item, pure=False) for item in items]
-    for future in futures:
-        try:
-            yield future.result()
-        except Exception as exc:
-            yield exc
-        future.release()
+def map_ordered(client: Client, fn: Callable[..., Any], items: Iterable[Any]) -> Iterator[Any]:
+    """`fn` over items on the cluster, results (or the exception each raised) in input order, a few items out
+    at a time (a story's articles travel with it: not all of an archive at once)."""
+    for _, result in run_partitions(client, items, fn):
+        yield result
 
 
 def _first_line(exc: BaseException) -> str:
