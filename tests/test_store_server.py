@@ -147,3 +147,17 @@ def test_a_database_that_cannot_be_reached_is_one_line_and_nothing_is_written(ur
         assert len(err.strip().splitlines()) == 1 and err.startswith("error: "), err
         assert problem in err and "secret" not in err, err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_server_that_goes_away_mid_run_is_one_store_error(pg_cluster):
+    import psycopg
+
+    from counterpoint.store import StoreError
+
+    url = pg_cluster.fresh_database("gone_away")
+    with Store(url) as store:
+        pid = store.db.execute("SELECT pg_backend_pid()").fetchone()[0]
+        with psycopg.connect(url, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        with pytest.raises(StoreError, match="the database connection failed"):
+            store.count("documents")

@@ -105,12 +105,13 @@ class PostgreSQL:
         return q
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        return self.db.execute(self._q(sql), _params(params))
+        with self.errors():  # a server gone away mid-run is one line, reads included
+            return self.db.execute(self._q(sql), _params(params))
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         batch = [_params(r) for r in rows]
         if batch:
-            with self.db.cursor() as cur:
+            with self.errors(), self.db.cursor() as cur:
                 cur.executemany(self._q(sql), batch)
 
     def begin(self) -> None:
