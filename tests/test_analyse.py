@@ -148,3 +148,19 @@ def test_institutions_are_on_the_record_and_a_relative_pronoun_speaks_for_its_no
             if s.content_text == "it"] == [None]
     rejecting = [s.speaker for s in a.statements if s.content_text == "evolutionary theory"]
     assert rejecting and rejecting[0] is not None and rejecting[0].name == "Christians"
+
+
+def test_a_text_twice_in_a_batch_is_parsed_once_and_each_copy_gets_its_analysis(monkeypatch):
+    """Wire copies: the same text from two outlets costs one parse, and each gets the same analysis
+    (an error keeps the copy's own source)."""
+    import counterpoint.analyse as analyse_module
+
+    text = "The minister said on Monday that the plant would close. Unions denied that talks had failed."
+    calls = []
+    real = analyse_module.build_analysis
+    monkeypatch.setattr(analyse_module, "build_analysis", lambda t, docs: calls.append(t) or real(t, docs))
+    results = list(analyse_module.analyse_many([(text, "a", "en"), ("", "b", "en"), (text, "c", "en"),
+                                                ("", "d", "en")]))
+    assert len(calls) == 1
+    assert results[0].to_dict() == results[2].to_dict() and results[0].statements
+    assert [r.source for r in (results[1], results[3])] == ["b", "d"]

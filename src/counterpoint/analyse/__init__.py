@@ -69,10 +69,33 @@ def analyse_many(items: Iterable[tuple[str, str, str | None]], workers: int = 1,
         batch.append(item)
         chars += len(item[0]) if isinstance(item[0], str) else 0
         if len(batch) >= batch_size * max(1, workers) or chars >= BATCH_CHARS:
-            yield from _analyse_batch(nlp, batch, workers, seconds)
+            yield from _once_per_text(nlp, batch, workers, seconds)
             batch, chars = [], 0
     if batch:
+        yield from _once_per_text(nlp, batch, workers, seconds)
+
+
+def _once_per_text(nlp, batch: list[tuple[str, str, str | None]], workers: int,
+                   seconds: float) -> Iterator[Analysis | InputError]:
+    """A batch's texts analysed once each: a wire copy whose text is the same as another article's gets the
+    same analysis (it is a function of the text and its language) without a second parse."""
+    first: dict[tuple[str, str | None], int] = {}
+    unique: list[tuple[str, str, str | None]] = []
+    for text, source, lang in batch:
+        if (text, lang) not in first:
+            first[(text, lang)] = len(unique)
+            unique.append((text, source, lang))
+    if len(unique) == len(batch):
         yield from _analyse_batch(nlp, batch, workers, seconds)
+        return
+    results = _analyse_batch(nlp, unique, workers, seconds)
+    done: list[Analysis | InputError] = []
+    for text, source, lang in batch:
+        i = first[(text, lang)]
+        while len(done) <= i:
+            done.append(next(results))
+        result = done[i]
+        yield InputError(source, result.problem) if isinstance(result, InputError) else result
 
 
 def _analyse_batch(nlp, batch: list[tuple[str, str, str | None]], workers: int,
