@@ -161,3 +161,21 @@ def test_a_server_that_goes_away_mid_run_is_one_store_error(pg_cluster):
             admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
         with pytest.raises(StoreError, match="the database connection failed"):
             store.count("documents")
+
+
+def _open(url: str) -> str:
+    try:
+        Store(url).close()
+        return "ok"
+    except Exception as exc:
+        return str(exc)
+
+
+def test_processes_that_create_one_database_at_once_all_open_it(pg_cluster):
+    """The first open migrates; others waiting on the write lock must then see the tables it made."""
+    import multiprocessing
+
+    with multiprocessing.get_context("spawn").Pool(3) as pool:
+        for i in range(4):
+            url = pg_cluster.fresh_database(f"first_open_{i}")
+            assert pool.map(_open, [url] * 3) == ["ok"] * 3

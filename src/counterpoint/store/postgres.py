@@ -157,7 +157,11 @@ class PostgreSQL:
             raise StoreError(f"{self.name}: database error ({_first_line(exc)})") from None
 
     def schema_version(self) -> int:
-        if self.db.execute("SELECT to_regclass('counterpoint_schema')").fetchone()[0] is None:
+        # A catalog query, not to_regclass(): that reads the relation cache, which, in a transaction that began
+        # before another process's migration committed, may not have seen its tables yet.
+        if self.db.execute("SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON"
+                           " n.oid = c.relnamespace WHERE c.relname = 'counterpoint_schema'"
+                           " AND n.nspname = current_schema()").fetchone() is None:
             return 0
         row = self.db.execute("SELECT max(version) FROM counterpoint_schema").fetchone()
         return int(row[0] or 0)
