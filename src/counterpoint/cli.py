@@ -40,7 +40,7 @@ db_option = click.option(
 )
 workers_option = click.option(
     "--workers", "-w", type=click.IntRange(1, 64), default=1, show_default=True,
-    help="Extract in this many processes.",
+    help="Work in this many processes on this machine.",
 )
 
 cluster_option = click.option(
