@@ -124,8 +124,7 @@ def _ingest_on_cluster(store: Store, items: Iterable[Document | InputError], rep
         from counterpoint.cluster import analyse_partition
 
         wanted = set(report.article_ids)
-        left = [a for a in store.unanalysed() if a.id in wanted]
-        chunks = [left[i:i + size] for i in range(0, len(left), size)]
+        chunks = list(partitions((a for a in store.unanalysed() if a.id in wanted), size))
         inputs = ([(a.text, a.source or a.id, a.lang) for a in chunk] for chunk in chunks)
         for chunk, (_, results) in zip(chunks, run_partitions(client, inputs, analyse_partition), strict=True):
             if isinstance(results, Exception):

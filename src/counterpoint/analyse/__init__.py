@@ -85,9 +85,6 @@ def _once_per_text(nlp, batch: list[tuple[str, str, str | None]], workers: int,
         if (text, lang) not in first:
             first[(text, lang)] = len(unique)
             unique.append((text, source, lang))
-    if len(unique) == len(batch):
-        yield from _analyse_batch(nlp, batch, workers, seconds)
-        return
     results = _analyse_batch(nlp, unique, workers, seconds)
     done: list[Analysis | InputError] = []
     for text, source, lang in batch:

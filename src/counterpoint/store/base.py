@@ -58,6 +58,15 @@ class Engine(Protocol):
     def close(self) -> None: ...
 
 
+def waiting_message(name: str, lock_wait: float) -> str:
+    return f"{name}: another process is writing; waiting up to {lock_wait:.0f} s for it"
+
+
+def locked_message(name: str, lock_wait: float) -> str:
+    return (f"{name}: the database is locked by another process (waited {lock_wait:.0f} s); run again when it"
+            " has finished")
+
+
 def split_sql(script: str) -> list[str]:
     """Statements of a migration script (ours: no semicolons inside literals)."""
     return [s.strip() for s in script.split(";") if s.strip() and not s.strip().startswith("--")]

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from counterpoint.store.base import StoreError, split_sql
+from counterpoint.store.base import StoreError, locked_message, split_sql, waiting_message
 from counterpoint.textsafe import valid_text
 
 SCHEMES = ("postgresql://", "postgres://")
@@ -119,7 +119,7 @@ class PostgreSQL:
         got = self.db.execute("SELECT pg_try_advisory_xact_lock(%s)", (_WRITE_LOCK,)).fetchone()[0]
         if not got:
             if self.on_wait is not None:
-                self.on_wait(f"{self.name}: another process is writing; waiting up to {self.lock_wait:.0f} s for it")
+                self.on_wait(waiting_message(self.name, self.lock_wait))
             self.db.execute("SELECT pg_advisory_xact_lock(%s)", (_WRITE_LOCK,))  # lock_timeout bounds the wait
 
     def commit(self) -> None:
@@ -142,8 +142,7 @@ class PostgreSQL:
         except StoreError:
             raise
         except errors.LockNotAvailable:
-            raise StoreError(f"{self.name}: the database is locked by another process (waited"
-                             f" {self.lock_wait:.0f} s); run again when it has finished") from None
+            raise StoreError(locked_message(self.name, self.lock_wait)) from None
         except errors.DiskFull:
             raise StoreError(f"{self.name}: the database server's disk is full; nothing was half-written: free"
                              " some space and run the same command again") from None

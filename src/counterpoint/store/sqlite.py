@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from counterpoint.store.base import StoreError, split_sql
+from counterpoint.store.base import StoreError, locked_message, split_sql, waiting_message
 from counterpoint.textsafe import valid_text
 
 _BUSY_SECONDS = 5.0  # one attempt; ordinary concurrent writers (one short transaction per document) fit in it
@@ -60,11 +60,10 @@ class SQLite:
                 if "locked" not in str(exc) and "busy" not in str(exc):
                     raise
                 if not told and self.on_wait is not None:
-                    self.on_wait(f"{self.name}: another process is writing; waiting up to"
-                                 f" {self.lock_wait:.0f} s for it")
+                    self.on_wait(waiting_message(self.name, self.lock_wait))
                     told = True
                 if time.monotonic() >= deadline:
-                    raise StoreError(self._locked_message()) from None
+                    raise StoreError(locked_message(self.name, self.lock_wait)) from None
 
     def commit(self) -> None:
         self.db.execute("COMMIT")
@@ -88,7 +87,7 @@ class SQLite:
                 raise StoreError(f"{self.name}: the disk is full; nothing was half-written: free some space"
                                  " and run the same command again") from None
             if "locked" in text or "busy" in text:
-                raise StoreError(self._locked_message()) from None
+                raise StoreError(locked_message(self.name, self.lock_wait)) from None
             if "readonly" in text or "read-only" in text:
                 raise StoreError(f"{self.name}: the database is read-only (check the file's permissions)") from None
             raise StoreError(f"{self.name}: database error ({text})") from None
@@ -98,10 +97,6 @@ class SQLite:
                 raise  # a problem with the data written (IntegrityError...): the caller's document, not the file
             raise StoreError(f"{self.name}: not a usable counterpoint database ({exc}); restore it from a"
                              " backup, or give another --db") from None
-
-    def _locked_message(self) -> str:
-        return (f"{self.name}: the database is locked by another process (waited {self.lock_wait:.0f} s); run"
-                " again when it has finished")
 
     def schema_version(self) -> int:
         return int(self.db.execute("PRAGMA user_version").fetchone()[0])

@@ -47,8 +47,6 @@ class Store:
 
     def __init__(self, target: str | Path, on_wait: Callable[[str], None] | None = None,
                  lock_wait: float = LOCK_WAIT_SECONDS) -> None:
-        self.target = str(target) if is_server_url(str(target)) else Path(target)
-        self.lock_wait = lock_wait
         self.db: Engine = (PostgreSQL(str(target), on_wait, lock_wait) if is_server_url(str(target))
                            else SQLite(target, on_wait, lock_wait))
         try:
