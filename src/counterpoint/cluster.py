@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from counterpoint.errors import InputError
+from counterpoint.errors import InputError, first_line
 from counterpoint.model import Analysis, Document
 from counterpoint.pipeline import Extracted, extract_one
 
@@ -88,7 +88,7 @@ def connect(spec: str, timeout: float = 10.0) -> Iterator[Client]:
         try:
             client = Client(spec, timeout=timeout)
         except Exception as exc:  # OSError, TimeoutError: the scheduler is not there
-            raise ClusterError(f"--cluster {spec}: cannot reach the Dask scheduler ({_first_line(exc)})") from None
+            raise ClusterError(f"--cluster {spec}: cannot reach the Dask scheduler ({first_line(exc)})") from None
         with client:
             yield client
 
@@ -178,7 +178,3 @@ def map_ordered(client: Client, fn: Callable[..., Any], items: Iterable[Any]) ->
     at a time (a story's articles travel with it: not all of an archive at once)."""
     for _, result in run_partitions(client, items, fn):
         yield result
-
-
-def _first_line(exc: BaseException) -> str:
-    return " ".join(str(exc).strip().splitlines()[:1]) or type(exc).__name__

@@ -19,3 +19,9 @@ class InputError(Exception):
     def __reduce__(self) -> tuple[type[InputError], tuple[str, str]]:
         # results cross process boundaries (worker pools, Dask): rebuilt from both fields, not from `args`
         return InputError, (self.source, self.problem)
+
+
+def first_line(exc: BaseException, empty: str | None = None) -> str:
+    """An exception's message as one line (drivers and Dask write several); `empty` (else the exception's
+    type) when it has none."""
+    return " ".join(str(exc).strip().splitlines()[:1]) or empty or type(exc).__name__

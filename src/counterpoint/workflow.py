@@ -14,7 +14,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
 
-from counterpoint.errors import InputError
+from counterpoint.errors import InputError, first_line
 from counterpoint.ingest import IngestOptions, read_sources, read_url_list
 from counterpoint.model import Analysis, Article, Comparison, Document, OutletInfo
 from counterpoint.pipeline import Extracted, extract_many
@@ -114,7 +114,7 @@ def _ingest_on_cluster(store: Store, items: Iterable[Document | InputError], rep
     for doc, done, failure in progress(each(), "Extracting and analysing on the cluster"):
         if done is None:
             _record(store, report, InputError(doc.source, f"failed on the cluster ({type(failure).__name__}:"
-                                                          f" {_first_line(failure)})"))
+                                                          f" {first_line(failure, 'no message')})"))
         elif _keep(store, done.extracted, report) and done.analysis is not None:
             article = done.extracted.article
             assert article is not None
@@ -129,14 +129,10 @@ def _ingest_on_cluster(store: Store, items: Iterable[Document | InputError], rep
         for chunk, (_, results) in zip(chunks, run_partitions(client, inputs, analyse_partition), strict=True):
             if isinstance(results, Exception):
                 results = [InputError(a.source or a.id, f"failed on the cluster ({type(results).__name__}:"
-                                                        f" {_first_line(results)})") for a in chunk]
+                                                        f" {first_line(results, 'no message')})") for a in chunk]
             for a, result in zip(chunk, results, strict=True):
                 _save_analysis(store, a.id, a.source or a.id, result, report)
     return report
-
-
-def _first_line(exc: BaseException) -> str:
-    return " ".join(str(exc).strip().splitlines()[:1]) or "no message"
 
 
 def _record(store: Store, report: IngestReport, err: InputError) -> None:

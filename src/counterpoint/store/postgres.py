@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from counterpoint.errors import first_line
 from counterpoint.store.base import StoreError, locked_message, split_sql, waiting_message
 from counterpoint.textsafe import valid_text
 
@@ -70,10 +71,6 @@ def _params(params: Sequence[Any]) -> tuple[Any, ...]:
     return tuple(int(p) if isinstance(p, bool) else p for p in params)
 
 
-def _first_line(exc: BaseException) -> str:
-    return " ".join(str(exc).strip().splitlines()[:1]) or type(exc).__name__
-
-
 class PostgreSQL:
     def __init__(self, url: str, on_wait: Callable[[str], None] | None, lock_wait: float) -> None:
         try:
@@ -89,12 +86,12 @@ class PostgreSQL:
         try:
             info = conninfo_to_dict(url)
         except psycopg.Error as exc:
-            raise StoreError(f"{self.name}: not a valid PostgreSQL URL ({_first_line(exc)})") from None
+            raise StoreError(f"{self.name}: not a valid PostgreSQL URL ({first_line(exc)})") from None
         options = {} if "connect_timeout" in info else {"connect_timeout": _CONNECT_SECONDS}
         try:
             self.db = psycopg.connect(url, autocommit=True, row_factory=_rows, **options)
         except psycopg.Error as exc:
-            raise StoreError(f"{self.name}: cannot connect to the database ({_first_line(exc)})") from None
+            raise StoreError(f"{self.name}: cannot connect to the database ({first_line(exc)})") from None
         self.db.execute(f"SET lock_timeout = '{max(1, int(lock_wait * 1000))}ms'")
         self._sql: dict[str, str] = {}
 
@@ -147,13 +144,13 @@ class PostgreSQL:
             raise StoreError(f"{self.name}: the database server's disk is full; nothing was half-written: free"
                              " some space and run the same command again") from None
         except (errors.ReadOnlySqlTransaction, errors.InsufficientPrivilege) as exc:
-            raise StoreError(f"{self.name}: the database cannot be written ({_first_line(exc)})") from None
+            raise StoreError(f"{self.name}: the database cannot be written ({first_line(exc)})") from None
         except (self._psycopg.IntegrityError, self._psycopg.DataError):
             raise  # a problem with the data written: the caller's document, not the database
         except self._psycopg.OperationalError as exc:
-            raise StoreError(f"{self.name}: the database connection failed ({_first_line(exc)})") from None
+            raise StoreError(f"{self.name}: the database connection failed ({first_line(exc)})") from None
         except self._psycopg.Error as exc:
-            raise StoreError(f"{self.name}: database error ({_first_line(exc)})") from None
+            raise StoreError(f"{self.name}: database error ({first_line(exc)})") from None
 
     def schema_version(self) -> int:
         # A catalog query, not to_regclass(): that reads the relation cache, which, in a transaction that began
