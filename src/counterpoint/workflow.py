@@ -113,8 +113,7 @@ def _ingest_on_cluster(store: Store, items: Iterable[Document | InputError], rep
 
     for doc, done, failure in progress(each(), "Extracting and analysing on the cluster"):
         if done is None:
-            _record(store, report, InputError(doc.source, f"failed on the cluster ({type(failure).__name__}:"
-                                                          f" {first_line(failure, 'no message')})"))
+            _record(store, report, _failed_on_cluster(doc.source, failure))
         elif _keep(store, done.extracted, report) and done.analysis is not None:
             article = done.extracted.article
             assert article is not None
@@ -128,11 +127,15 @@ def _ingest_on_cluster(store: Store, items: Iterable[Document | InputError], rep
         inputs = ([(a.text, a.source or a.id, a.lang) for a in chunk] for chunk in chunks)
         for chunk, (_, results) in zip(chunks, run_partitions(client, inputs, analyse_partition), strict=True):
             if isinstance(results, Exception):
-                results = [InputError(a.source or a.id, f"failed on the cluster ({type(results).__name__}:"
-                                                        f" {first_line(results, 'no message')})") for a in chunk]
+                results = [_failed_on_cluster(a.source or a.id, results) for a in chunk]
             for a, result in zip(chunk, results, strict=True):
                 _save_analysis(store, a.id, a.source or a.id, result, report)
     return report
+
+
+def _failed_on_cluster(source: str, exc: BaseException) -> InputError:
+    """A document of a partition that failed for good (its task raised, or it killed every worker it ran on)."""
+    return InputError(source, f"failed on the cluster ({type(exc).__name__}: {first_line(exc, 'no message')})")
 
 
 def _record(store: Store, report: IngestReport, err: InputError) -> None:
