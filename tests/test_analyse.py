@@ -164,3 +164,33 @@ def test_a_text_twice_in_a_batch_is_parsed_once_and_each_copy_gets_its_analysis(
     assert len(calls) == 1
     assert results[0].to_dict() == results[2].to_dict() and results[0].statements
     assert [r.source for r in (results[1], results[3])] == ["b", "d"]
+
+
+def test_speaker_names_a_reader_would_give():
+    """Sources named the way a careful reader names them: the maker of a document, an acronym spelt out,
+    both people of a coordinated source, a role resolved to the person holding it, an institution
+    not taken for the person whose title mentions it, no bracket left open by the mention's cut."""
+    def speakers(text):
+        a = analyse_text(text)
+        return {s.name: s for s in a.speakers}, a
+
+    found, _ = speakers("The telecast drew 32 million viewers, according to figures from Nielsen Media Research.")
+    assert list(found) == ["Nielsen Media Research"] and found["Nielsen Media Research"].kind == "organisation"
+    found, _ = speakers("The Screen Actors Guild (SAG) has been without a contract since June. "
+                        "SAG leaders say a strike is possible.")
+    assert list(found) == ["Screen Actors Guild leaders"]
+    found, a = speakers("Producers Craig Zadan and Neil Meron said that the show would be funny.")
+    assert set(found) == {"Craig Zadan", "Neil Meron"} and {s.role for s in found.values()} == {"Producers"}
+    assert all(len(s.mentions) == 1 for s in found.values())
+    assert by_content(a, "the show would be funny").speaker.name == "Craig Zadan"
+    found, a = speakers("Alaska Gov. Sarah Palin attended the service on Sunday. "
+                        "Later the Alaska governor said that the church had been rebuilt.")
+    assert by_content(a, "the church had been rebuilt").speaker.name == "Sarah Palin"
+    found, a = speakers("Academy President Sid Ganis said the show would be shorter. "
+                        "The academy is hoping that viewers return.")
+    assert by_content(a, "viewers return").speaker.kind == "organisation"
+    assert by_content(a, "the show would be shorter").speaker.name == "Sid Ganis"
+    from counterpoint.analyse.speakers import clean_name
+    assert clean_name("Barbara Kay (") == "Barbara Kay"
+    assert clean_name("website “Injustice Stories") == "website Injustice Stories"
+    assert clean_name('"feminist" blogger') == '"feminist" blogger'

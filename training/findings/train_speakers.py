@@ -5,9 +5,10 @@
 
 Each speaker the analysis finds in the keyed stories' articles is positive when the key lists it
 among the story's speakers (matched as the shared scorer matches names). With --cv, 5-fold
-cross-validation by story prints precision and recall of the kept speakers at several thresholds;
-the list threshold is kept as it is (it is chosen on whole comparisons, where the scorer de-duplicates
-names: `--threshold` sets it).
+cross-validation by story prints precision and recall at several thresholds twice: over every speaker
+the analysis found, and over each story's list of names as the shared scorer counts it (names
+de-duplicated per story, a key speaker found when any listed name matches it). The list threshold is
+kept as it is unless `--threshold` sets it.
 """
 
 from __future__ import annotations
@@ -38,17 +39,35 @@ def _same(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
         len(w) >= 3 for w in min(a, b, key=len))
 
 
-def story_speakers(story: data.KeyedStory) -> tuple[np.ndarray, np.ndarray]:
-    gold = [_nm(s["name"]) for s in story.key.get("speakers", [])]
-    xs, ys = [], []
+def _gold(story: data.KeyedStory) -> list[tuple[str, ...]]:
+    return list(dict.fromkeys(_nm(s["name"]) for s in story.key.get("speakers", [])))
+
+
+def _analysis_speakers(story: data.KeyedStory):
     for a in story.articles:
         if a.analysis is None:
             continue
         cues = cues_by_speaker(a.analysis.statements)
         for sp in a.analysis.speakers:
-            xs.append(speaker_features(sp, a.analysis.entities, cues.get(sp.key or sp.name, [])))
-            ys.append(float(any(_same(_nm(sp.name), g) for g in gold)))
+            yield sp, speaker_features(sp, a.analysis.entities, cues.get(sp.key or sp.name, []))
+
+
+def story_speakers(story: data.KeyedStory) -> tuple[np.ndarray, np.ndarray]:
+    gold = _gold(story)
+    xs, ys = [], []
+    for sp, x in _analysis_speakers(story):
+        xs.append(x)
+        ys.append(float(any(_same(_nm(sp.name), g) for g in gold)))
     return np.array(xs, dtype=np.float64).reshape(len(xs), len(FEATURES)), np.array(ys)
+
+
+def listed_counts(story: data.KeyedStory, p: np.ndarray, threshold: float) -> tuple[int, int, int, int]:
+    """(names listed, of them right, key speakers, of them found), as the shared scorer counts a story."""
+    gold = _gold(story)
+    names = [_nm(sp.name) for sp, _ in _analysis_speakers(story)]
+    listed = list(dict.fromkeys(n for n, q in zip(names, p, strict=True) if q >= threshold and n))
+    return (len(listed), sum(any(_same(n, g) for g in gold) for n in listed), len(gold),
+            sum(any(_same(n, g) for n in listed) for g in gold))
 
 
 def train(xs: list[np.ndarray], ys: list[np.ndarray], threshold: float = 0.5) -> SpeakerModel:
@@ -63,22 +82,25 @@ def main() -> None:
     ap.add_argument("--cv", action="store_true")
     ap.add_argument("--threshold", type=float, help="P(real speaker) from which a speaker is listed")
     args = ap.parse_args()
-    per = {s.name: story_speakers(s) for s in data.all_stories("train")}
+    stories = {s.name: s for s in data.all_stories("train")}
+    per = {n: story_speakers(s) for n, s in stories.items()}
     if args.cv:
-        scores, labels = [], []
+        held_out: dict[str, np.ndarray] = {}
         for held in fit.folds(list(per)):
             model = train([per[n][0] for n in per if n not in held], [per[n][1] for n in per if n not in held])
-            for n in held:
-                scores.append(model.predict(per[n][0]))
-                labels.append(per[n][1])
-        s, y = np.concatenate(scores), np.concatenate(labels)
-        print(f"{len(y)} speakers found by the analysis, {int(y.sum())} real ({y.mean():.2f})")
+            held_out.update({n: model.predict(per[n][0]) for n in held})
+        s, y = np.concatenate([held_out[n] for n in per]), np.concatenate([per[n][1] for n in per])
+        print(f"{len(y)} speakers found by the analysis, {int(y.sum())} real ({y.mean():.2f});"
+              " precision / recall over them, and over each story's listed names as the scorer counts them:")
         for t in np.arange(0.2, 0.9, 0.05):
             keep = s >= t
             p = float(y[keep].mean()) if keep.any() else 0.0
             r = float(y[keep].sum() / max(1, y.sum()))
             f = 2 * p * r / (p + r) if p + r else 0.0
-            print(f"  threshold {t:.2f}: precision {p:.3f} recall {r:.3f} F1 {f:.3f}")
+            c = np.sum([listed_counts(stories[n], held_out[n], t) for n in per], axis=0)
+            lp, lr = c[1] / max(1, c[0]), c[3] / max(1, c[2])
+            print(f"  threshold {t:.2f}: precision {p:.3f} recall {r:.3f} F1 {f:.3f};"
+                  f" listed names: precision {lp:.3f} recall {lr:.3f} F1 {2 * lp * lr / max(1e-9, lp + lr):.3f}")
     old = json.loads(MODEL.read_text()) if MODEL.exists() else {}
     model = train([x for x, _ in per.values()], [y for _, y in per.values()],
                   args.threshold if args.threshold is not None else float(old.get("threshold", 0.6)))

@@ -38,10 +38,22 @@ INSTITUTION_HEADS = {
     "police", "army", "navy", "military", "government", "ministry", "department", "agency", "court", "council",
     "committee", "commission", "company", "administration", "embassy", "parliament", "congress", "senate",
     "coastguard", "office", "university", "hospital", "club", "team", "party", "bank", "firm", "network",
+    "academy", "guild", "union", "association", "institute", "foundation", "bureau", "federation", "league",
+    "organization", "organisation", "board", "church", "school", "newspaper", "magazine",
 }  # fmt: skip
 # Role nouns whose variants name the same job ("spokesman" / "spokesperson").
 ROLE_SYNONYMS = {"spokesman": "spokesperson", "spokeswoman": "spokesperson", "spokesperson": "spokesperson",
-                 "sources": "source", "officials": "official"}
+                 "sources": "source", "officials": "official", "gov": "governor", "sen": "senator",
+                 "rep": "representative", "gen": "general", "pres": "president", "atty": "attorney"}
+# Words that end a role's head noun phrase: "Russian Ambassador in Washington", "chief of police".
+ROLE_POSTMODIFIERS = re.compile(r",|\s(?:of|in|at|for|from|with|to|on|and|who|which)\s", re.I)
+# Things that speak for whoever made them: "figures from Nielsen", "a report by the WHO".
+DOCUMENT_HEADS = {
+    "figure", "report", "statement", "study", "survey", "data", "poll", "analysis", "document", "letter",
+    "release", "estimate", "count", "record", "tally", "research", "review", "audit", "filing", "memo",
+}  # fmt: skip
+_ACRONYM = re.compile(r"^[A-Z]{2,6}$")
+_ACRONYM_SKIP = {"of", "and", "the", "for", "in", "on", "&"}
 TITLES = re.compile(r"^(?:mr|mrs|ms|miss|dr|prof|sir|president|prime minister|minister|senator|sen|rep|gov|"
                     r"governor|general|gen|secretary|ambassador|judge|justice|chancellor|king|queen|pope)\.?\s+",
                     re.I)
@@ -80,8 +92,10 @@ class SpeakerResolver:
         self.index = index or DocIndex(doc)
         self.entries: list[_Entry] = []
         self.person_ents = [e for e in self.index.ents if e.label_ == "PERSON"]
+        self.person_ents = [e for e in self.person_ents if not _ACRONYM.match(e.text)]  # "SAG" is no person
         names = {normalise(_strip_possessive(e.text)) for e in self.person_ents}
         self._ent_surnames = {n.split()[-1] for n in names if n}
+        self._acronyms = _acronyms(self.index.ents)
 
     def speakers(self) -> list[Speaker]:
         return [e.speaker for e in self.entries]
@@ -118,16 +132,28 @@ class SpeakerResolver:
             if noun.pos_ in {"NOUN", "PROPN"} and noun.i < words[0].i:
                 return self._resolve(self.doc[noun.left_edge.i : noun.i + 1])
         ents = self.index.ents_in(mention.start, mention.end)
-        persons = [e for e in ents if e.label_ == "PERSON"]
+        persons = [e for e in ents if e.label_ == "PERSON" and not _ACRONYM.match(e.text)]
         head = mention.root
         if not persons and head.pos_ == "PROPN" and head.lower_ in self._surnames():
             # "Trump" tagged ORG by the small NER model, though the article names him as a person
             return self._person(_strip_possessive(_strip_the(mention.text)), None)
+        if len(persons) >= 2 and any(t.dep_ == "cc" for t in self.doc[persons[0].end : persons[1].start]):
+            # "Producers Craig Zadan and Neil Meron": two speakers; the statement goes to the first
+            role = _strip_the(self.doc[mention.start : persons[0].start].text) or None
+            entries = [self._person(_strip_possessive(p.text), role) for p in persons]
+            for p, entry in zip(persons[1:], entries[1:], strict=True):
+                if (span := Span.of(self.index.text, p.start_char, p.end_char)) not in entry.speaker.mentions:
+                    entry.speaker.mentions.append(span)
+            return entries[0]
         if persons:
             name_span = max(persons, key=len)
             return self._person(_strip_possessive(name_span.text), _role_of(mention, name_span))
-        orgs = [e for e in ents if e.label_ in {"ORG", "NORP", "GPE", "FAC"}]
         head_lemma = head.lemma_.lower()
+        if head_lemma in DOCUMENT_HEADS:
+            author = _author_of(head)
+            if author is not None:  # "figures from Nielsen Media Research": Nielsen is the source
+                return self._resolve(author)
+        orgs = [e for e in ents if e.label_ in {"ORG", "NORP", "GPE", "FAC"}]
         if head.lower_ not in self._surnames():
             # "the US President" when the article already quoted "U.S. President Donald Trump"
             found = self._latest(mention.start, kinds={"person"}, head=ROLE_SYNONYMS.get(head_lemma, head_lemma))
@@ -150,7 +176,8 @@ class SpeakerResolver:
             head_lemma, anonymous = noun, True
         if not anonymous:
             # "the spokesman", "the president": the nearest earlier named person with that role.
-            found = self._latest(mention.start, kinds={"person"}, head=ROLE_SYNONYMS.get(head_lemma, head_lemma))
+            found = self._latest(mention.start, kinds={"person"}, head=ROLE_SYNONYMS.get(head_lemma, head_lemma)) \
+                or self._titled_person(mention, ROLE_SYNONYMS.get(head_lemma, head_lemma))
             if found:
                 return found
             return self._group(_strip_the(mention.text), "person", role=None,
@@ -168,6 +195,11 @@ class SpeakerResolver:
                 and words[start - 1].lower_ not in ROLE_WORDS and words[start - 1].ent_type_ not in PLACE_TYPES:
             start -= 1
         if start == end:
+            role = ROLE_SYNONYMS.get(words[-1].lower_, words[-1].lower_)
+            if role in ROLE_WORDS or words[-1].lower_ in ROLE_WORDS:  # "Alaska Governor": a role, not a name
+                found = self._latest(mention.start, kinds={"person"}, head=role) or self._titled_person(mention, role)
+                if found:
+                    return found
             return self._person(_strip_possessive(_strip_the(mention.text)), None)
         if end - start == 3 and start > 0 and words[start - 1].pos_ == "ADP":
             start += 1  # "Ambassador in Washington Anatoly Antonov": the place belongs to the preposition
@@ -176,7 +208,7 @@ class SpeakerResolver:
         return self._person(_strip_possessive(name), _strip_the(role) if role else None)
 
     def _person(self, name: str, role: str | None) -> _Entry:
-        name = TITLES.sub("", name).strip() or name
+        name = clean_name(TITLES.sub("", name).strip() or name)
         surname = normalise(name).split()[-1] if normalise(name) else name.lower()
         full = self._full_name(name, surname)
         for entry in self.entries:
@@ -204,6 +236,7 @@ class SpeakerResolver:
         return best
 
     def _group(self, name: str, kind: SpeakerKind, role: str | None, heads: set[str]) -> _Entry:
+        name = clean_name(self._expanded(name))
         key = f"{'org' if kind == 'organisation' else 'anon' if kind == 'anonymous' else 'person'}:" + (
             normalise(name) if kind != "anonymous" else role_key(name))
         for entry in self.entries:
@@ -219,9 +252,26 @@ class SpeakerResolver:
 
     def _latest(self, before: int, kinds: set[str], head: str | None = None) -> _Entry | None:
         candidates = [e for e in self.entries if e.speaker.kind in kinds and e.last_seen <= before
-                      and (head is None or head in e.heads or head in role_key(e.speaker.role).split()
-                           or head in role_key(e.speaker.name).split())]
+                      and (head is None or head in e.heads or head in _role_heads(e.speaker.role)
+                           or (e.speaker.kind != "person" and head in role_key(e.speaker.name).split()))]
         return max(candidates, key=lambda e: e.last_seen, default=None)
+
+    def _titled_person(self, mention: SpacySpan, role: str) -> _Entry | None:
+        """"the Alaska governor" where no speaker so far has that role: the person the article names with it
+        ("Alaska Gov. Sarah Palin"), the latest before the mention, else the first after it."""
+        if role not in ROLE_WORDS:
+            return None
+        titled = [e for e in self.person_ents if e.start > 0 and role == ROLE_SYNONYMS.get(
+            title := normalise(self.doc[e.start - 1].text), title)]
+        before = [e for e in titled if e.end <= mention.start]
+        chosen = before[-1] if before else next((e for e in titled if e.start >= mention.end), None)
+        if chosen is None:
+            return None
+        return self._person(_strip_possessive(chosen.text), _strip_the(mention.text))
+
+    def _expanded(self, name: str) -> str:
+        """"SAG leaders" -> "Screen Actors Guild leaders" when the article spells the acronym out."""
+        return " ".join(self._acronyms.get(w, w) for w in name.split())
 
     def _surnames(self) -> set[str]:
         """Surnames of the people the article names (by NER, or as speakers already resolved)."""
@@ -270,7 +320,44 @@ def _role_of(mention: SpacySpan, name: SpacySpan) -> str | None:
 
 
 def _role_heads(role: str | None) -> set[str]:
-    return set(role_key(role).split()) if role else set()
+    """The head noun of a role: "academy President" -> president, "Ambassador in Washington" -> ambassador."""
+    words = role_key(ROLE_POSTMODIFIERS.split(" " + role, maxsplit=1)[0]).split() if role else []
+    return {words[-1]} if words else set()
+
+
+def _author_of(head) -> SpacySpan | None:
+    """The maker named after a document noun: "figures from Nielsen", "a report by the WHO"."""
+    for prep in head.rights:
+        if prep.dep_ == "prep" and prep.lower_ in {"from", "by"}:
+            for obj in prep.children:
+                span = head.doc[obj.left_edge.i : obj.right_edge.i + 1]
+                if obj.dep_ == "pobj" and (obj.pos_ == "PROPN" or any(t.ent_type_ for t in span)):
+                    return span
+    return None
+
+
+def _acronyms(ents) -> dict[str, str]:
+    """Each acronym the article's multi-word organisation names spell ("Screen Actors Guild" -> SAG); not
+    places, whose short forms ("US", "UK") are how readers name them."""
+    out: dict[str, str] = {}
+    for e in ents:
+        words = [w for w in e.text.split() if w.lower() not in _ACRONYM_SKIP]
+        if e.label_ == "ORG" and len(words) >= 2 and all(w[:1].isupper() for w in words):
+            out.setdefault("".join(w[0] for w in words), _strip_the(e.text))
+    return out
+
+
+_PAIRS = (("(", ")"), ("[", "]"), ("“", "”"))  # not ‘ ’: ’ is also the apostrophe
+
+
+def clean_name(name: str) -> str:
+    """A name without a bracket or quotation mark left open by where the mention was cut."""
+    for left, right in _PAIRS:
+        if name.count(left) != name.count(right):
+            name = name.replace(left, "").replace(right, "")
+    if name.count('"') % 2:
+        name = name.replace('"', "")
+    return " ".join(name.split()).strip(" ,;:-") or name
 
 
 def _strip_the(text: str) -> str:
