@@ -347,3 +347,17 @@ def test_one_person_named_two_ways_does_not_dispute_himself():
            "stories, as a friend.")
     assert [f.summary for f in _found(one, two, "disputed")] == []
 
+
+
+def test_a_denial_that_states_the_charges_it_denies_is_a_dispute_of_its_own():
+    """'X denied charges of ...' says what is denied even when no outlet reports the charges themselves; a
+    denial that names nothing ('denied any wrongdoing', 'denied the reports') disputes nothing."""
+    one = ("Club captain Mark Ellison denied allegations that he had struck a referee after Saturday's match. "
+           "The league will review the incident next week.")
+    two = "The league will review Saturday's incident next week, a spokeswoman said. The club made no comment."
+    found = _found(one, two, "disputed")
+    assert [("struck a referee" in f.summary, "Mark Ellison" in f.summary) for f in found] == [(True, True)]
+    assert all(e.span.text in one for f in found for e in f.evidence)
+    for vague in ("Club captain Mark Ellison denied any wrongdoing after Saturday's match.",
+                  "Club captain Mark Ellison denied the reports after Saturday's match."):
+        assert _found(vague + " The league will review the incident next week.", two, "disputed") == []

@@ -30,6 +30,13 @@ _REPORTING_CUE = re.compile(
     r"maintain\w*|indicat\w*|conclud\w*|found|find(?:s|ing)?|show(?:s|ed|n)?|learn\w*)\b",
     re.I,
 )
+# A denial whose object names the accusation it answers ("denied charges of assault and racial remarks
+# toward a cab driver", "rejected allegations that he took bribes"): what is denied is stated in it.
+_ACCUSATION = re.compile(
+    r"^(?:(?:the|any|all|these|those|such|media|news|newspaper|recent|earlier|new|fresh|his|her|their|its)\s+){0,2}"
+    r"(?:charges?|allegations?|accusations?|claims?|reports?|rumou?rs?|suggestions?|assertions?|speculation)"
+    r"(?:\s+by\s+[^,;]{3,60}?)?\s+(?:of|that|about|which\s+\w+|(?=(?:\S+\s+){1,5}(?:is|was|are|were|has|had|will)\b))"
+    r"\s+(?:\S+\s+){2,}\S+", re.I)
 NEAR_DENIAL = 300  # characters after a denial within which a speakerless statement is the denier's
 DENIAL_TARGET = 0.4  # a denial disputes a claim of another group from this likeness of what they say up
 
@@ -126,6 +133,13 @@ def _disputed(ctx: Context) -> tuple[list[Finding], set[tuple[int, ...]]]:
         near = _sibling_denial(ctx, i, targets)
         if near is not None:
             targets[id(den)] = set(targets[near])
+    # A denial that names what it denies and disputes nothing else in the story is a dispute of its own.
+    own: dict[int, list[int]] = {}
+    for i, u in enumerate(units):
+        den = u.denial_of
+        if (u.status == "denied" and den is u.statement and den is not None and den.speaker is not None
+                and id(den) not in targets and _ACCUSATION.match(den.content_text.strip(" \"'“”‘’"))):
+            own.setdefault(id(den), []).append(i)
     # Denials that share a target dispute one claim together.
     merged: list[tuple[set[int], set[int]]] = []  # (groups, denial statement ids)
     for den, gs in targets.items():
@@ -143,6 +157,9 @@ def _disputed(ctx: Context) -> tuple[list[Finding], set[tuple[int, ...]]]:
         })
         findings.append(_disputed_finding(ctx, members))
         used.update(tuple(groups[gi]) for gi in gs)
+    for members in own.values():
+        findings.append(_disputed_finding(ctx, members))
+        used.update(tuple(g) for g in groups if set(g) & set(members))
     findings.sort(key=lambda f: -len(f.outlets))
     return findings, used
 
@@ -236,17 +253,21 @@ def _disputed_finding(ctx: Context, members: list[int]) -> Finding:
     deniers = list({speaker_key(s.speaker): s.speaker for s in denials.values() if s and s.speaker}.values())
     denier_keys, denier_names = _denier_keys(ctx, members), _denier_names(ctx, members)
     others = [i for i in asserted if not _denier_speaks(units[i], denier_keys, denier_names)]
-    claim = _representative(ctx, others or asserted)
     chain = _chain(ctx, others)
     outlets_asserting = _outlets(ctx, asserted)
     outlets_denying = _outlets(ctx, denied)
     who_denies = ", ".join(ctx.speaker_label.get(speaker_key(s), _speaker_label(s)) for s in deniers)
     who_denies = who_denies or "another party"
+    if asserted:
+        claim = units[_representative(ctx, others or asserted)].shown
+        reported = f"; reported by {_join(ctx, outlets_asserting)}"
+    else:  # the denial states what it denies, and no one in the story puts it forward
+        claim = next(s.content_text for s in denials.values() if s is not None).strip()
+        reported = "; named only in the denial, no outlet reports who puts it forward"
     summary = (
-        f"{units[claim].shown}"
+        f"{claim}"
         + (f" — on the authority of {chain}" if chain else "")
-        + f"; reported by {_join(ctx, outlets_asserting)}; denied by {who_denies}"
-        + f" (reported by {_join(ctx, outlets_denying)})."
+        + f"{reported}; denied by {who_denies} (reported by {_join(ctx, outlets_denying)})."
     )
     evidence = _evidence(ctx, members)
     for den in denials.values():
