@@ -6,8 +6,12 @@
 The keyed stories are compared out-of-fold (every learned part trained without the story,
 `tune.CV`); each finding is judged right or wrong exactly as the shared scorer judges it (its
 `score_story`, imported); and per finding type a logistic curve maps the raw score the finding
-came with (and, for omissions, its rank in the story) to P(right). The curves are written to
-src/counterpoint/models/claims/calibration.json, which `compare` applies to every finding.
+came with and what the finding shows (`compare.calibration.features`) to P(right). A type with
+fewer than MIN_FINDINGS findings gets a constant, its smoothed rate of being right. Before fitting
+on all the findings, the same fit is cross-validated by story (5 folds) and its Brier score printed
+beside the raw score's and the previous three-feature curve's (raw score, rank, outlets). The curves
+are written to src/counterpoint/models/claims/calibration.json, which `compare` applies to every
+finding.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import lab
 import tune
 
 from counterpoint.compare.calibration import MODEL, TYPES, features
+from counterpoint.model import Finding
 from counterpoint.workflow import compare_stored
 
 sys.path.insert(0, str(lab.shared_dir() / "eval"))
@@ -52,33 +57,55 @@ def judged(story: Path, comp: dict) -> list[tuple[dict, bool]]:
     return list(zip(raw, verdicts, strict=True))
 
 
+def _fit(x: np.ndarray, y: np.ndarray) -> dict:
+    if len(y) < MIN_FINDINGS or len(set(y.tolist())) < 2:
+        # too few findings of this type to fit a curve: how often they were right, one right and one wrong added
+        rate = (y.sum() + 1) / (len(y) + 2)
+        return {"weights": [], "bias": float(np.log(rate / (1 - rate)))}
+    w, b = fit.logistic(x, y, l2=1.0)
+    return {"weights": w.tolist(), "bias": b}
+
+
+def _predict(curve: dict, x: np.ndarray) -> np.ndarray:
+    w = np.array(curve["weights"]) if curve["weights"] else np.zeros(x.shape[1])
+    return 1 / (1 + np.exp(-(x @ w + curve["bias"])))
+
+
 def main() -> None:
     cv = tune.CV()
     current = json.loads((lab.ROOT / "src/counterpoint/models/claims/pairs.json").read_text())
     models = cv.models(1.0, **{k: float(current[k]) for k in tune.THRESHOLDS if k in current})
-    rows: dict[str, list[tuple[list[float], float]]] = {t: [] for t in TYPES}
+    rows: dict[str, list[tuple[str, list[float], float]]] = {t: [] for t in TYPES}
     for story in cv.stories:
         compare = functools.partial(compare_stored, pair_model=models[story.name], calibrated=False)
         comp = lab.compare_story_dir(story, compare)
+        lengths = {a["id"]: len(a.get("text", "")) for st in comp["stories"] for a in st["articles"]}
+        outlets = max((len(st["outlets"]) for st in comp["stories"]), default=0)
         rank: dict[str, int] = {}
         for f, right in judged(story, comp):
             rank[f["type"]] = rank.get(f["type"], 0) + 1
-            rows[f["type"]].append((features(f["confidence"], rank[f["type"]], len(f.get("outlets", []))),
+            rows[f["type"]].append((story.name, features(Finding.from_dict(f), rank[f["type"]], outlets, lengths),
                                     float(right)))
-    curves = {}
+    curves, errors = {}, {"raw score": [], "raw, rank, outlets": [], "these features": []}
     for t, data in rows.items():
-        if len(data) < MIN_FINDINGS or len({y for _, y in data}) < 2:
-            # too few findings of this type to say how often they are right: the raw score stands
-            print(f"{t:15} {len(data):4d} findings: too few to calibrate, raw score kept")
+        if not data:
             continue
-        x = np.array([xx for xx, _ in data])
-        y = np.array([yy for _, yy in data])
-        w, b = fit.logistic(x, y, l2=1.0)
-        p = 1 / (1 + np.exp(-(x @ w + b)))
-        before = float(np.mean((x[:, 0] - y) ** 2))
-        print(f"{t:15} {len(y):4d} findings, {y.mean():.2f} right; Brier of the raw score {before:.3f},"
-              f" calibrated (in-sample) {float(np.mean((p - y) ** 2)):.3f}")
-        curves[t] = {"weights": w.tolist(), "bias": b}
+        names = np.array([n for n, _, _ in data])
+        x = np.array([xx for _, xx, _ in data])
+        y = np.array([yy for _, _, yy in data])
+        for held in cv.folds:  # out-of-fold Brier of each way of calibrating
+            test = np.isin(names, list(held))
+            if not test.any():
+                continue
+            errors["raw score"] += list((x[test, 0] - y[test]) ** 2)
+            for name, cols in (("raw, rank, outlets", slice(0, 3)), ("these features", slice(None))):
+                curve = _fit(x[~test][:, cols], y[~test])
+                errors[name] += list((_predict(curve, x[test][:, cols]) - y[test]) ** 2)
+        curves[t] = _fit(x, y)
+        kind = "constant" if not curves[t]["weights"] else "curve"
+        print(f"{t:15} {len(y):4d} findings, {y.mean():.2f} right: {kind}")
+    for name, e in errors.items():
+        print(f"out-of-fold Brier, {name}: {float(np.mean(e)):.4f} over {len(e)} findings")
     MODEL.write_text(json.dumps(curves, indent=1) + "\n")
     print(f"-> {MODEL}")
 

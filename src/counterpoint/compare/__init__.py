@@ -126,7 +126,7 @@ def compare_story(
         findings += stance_findings(disputed, {a.id: a.text for a in articles}, outlet_of, stance)
     findings = _number(findings, claims)
     if calibrated:  # confidence = the probability that the finding is right (training compares uncalibrated)
-        findings = calibrate(findings)
+        findings = calibrate(findings, len(outlet_list), {a.id: len(a.text) for a in compared})
     _mark_disputed(claims, findings, statements)
     return Comparison(story=story, articles=compared, speakers=speakers, statements=statements, claims=claims,
                       findings=findings, framing=framing, notes=story_notes)

@@ -1,0 +1,35 @@
+"""A finding's confidence is P(right): the shipped curves cover every finding type and move the right way."""
+
+from dataclasses import replace
+
+from counterpoint.compare.calibration import FEATURES, TYPES, calibrate, curves, features
+from counterpoint.model import Evidence, Finding, Span
+
+TEXT = "Police said 12 people were killed when the bridge collapsed on Tuesday. The mayor visited the site."
+
+
+def _omitted(raw: float) -> Finding:
+    content = Span(0, 70, TEXT[:70])
+    return Finding("f1", "omitted", "Only in A1 (absent from A2): ...", raw, ["s1"], ["A1"],
+                   [Evidence("a" * 64, content, "content")], absent=["A2"])
+
+
+def test_every_finding_type_has_a_fitted_curve_over_the_features_compare_computes():
+    fitted = curves()
+    assert set(fitted) == set(TYPES)
+    for curve in fitted.values():
+        assert len(curve["weights"]) in (0, len(FEATURES))
+    assert len(features(_omitted(0.5), 1, 2, {"a" * 64: len(TEXT)})) == len(FEATURES)
+
+
+def test_calibrated_confidence_is_a_probability_that_rises_with_the_raw_score():
+    lengths = {"a" * 64: len(TEXT)}
+    low, high = (calibrate([_omitted(r)], 2, lengths)[0].confidence for r in (0.1, 0.9))
+    assert 0.0 < low < high < 1.0
+
+
+def test_a_type_with_a_constant_keeps_it_and_framing_findings_are_untouched():
+    fitted = {"omitted": {"weights": [], "bias": 0.0}}
+    framing = replace(_omitted(0.9), type="framing")
+    out = calibrate([_omitted(0.9), framing], 2, {}, fitted)
+    assert out[0].confidence == 0.5 and out[1].confidence == 0.9
