@@ -52,6 +52,7 @@ from counterpoint.analyse.boundaries import (
     source_cut_options,
     source_presence_features,
 )
+from counterpoint.analyse.doc_index import doc_text
 from counterpoint.analyse.frames import Frame, Piece, candidate_frames
 
 if TYPE_CHECKING:
@@ -155,7 +156,7 @@ def find_attributions(doc: Doc, threshold: float | None = None) -> list[Attribut
 def assemble(doc: Doc, frames: list[Frame], m: Model, threshold: float | None = None) -> list[Attribution]:
     """Score candidate frames with model `m` and build the attributions (used by training too)."""
     thr = m.threshold if threshold is None else threshold
-    text = doc.text
+    text = doc_text(doc)
     kept: list[Frame] = []
     for f in frames:
         f.score = score_frame(m, f.feats)

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING
 
+from counterpoint.analyse.doc_index import doc_text
 from counterpoint.analyse.frames import PUNCT_TRIM, Frame, Piece, cue_tokens
 
 if TYPE_CHECKING:
@@ -152,7 +153,7 @@ def cut_content_after_cue(doc: Doc, f: Frame) -> list[Piece]:
     k = ce.i + 1
     while k < len(doc) and (doc[k].is_space or doc[k].text in PUNCT_TRIM):
         k += 1
-    start = doc[k].idx if k < len(doc) else len(doc.text)
+    start = doc[k].idx if k < len(doc) else len(doc_text(doc))
     return [(max(a, start), b) for a, b in f.content if b > start]
 
 

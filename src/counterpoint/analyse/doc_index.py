@@ -13,10 +13,18 @@ from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
 
+def doc_text(doc: Doc) -> str:
+    """`doc.text`, which spaCy joins from every token each time it is asked, joined once per doc."""
+    text = doc.user_data.get("counterpoint.text")
+    if text is None:
+        text = doc.user_data["counterpoint.text"] = doc.text
+    return text
+
+
 class DocIndex:
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
-        self.text: str = doc.text
+        self.text: str = doc_text(doc)
         self.ents: list[SpacySpan] = list(doc.ents)
         self._ent_starts = [e.start for e in self.ents]
         self.sent_starts: list[int] = [s.start for s in doc.sents]

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from counterpoint.analyse.attribution_quotes import QuoteIndex
+from counterpoint.analyse.doc_index import doc_text
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -784,7 +785,7 @@ def frame_features(doc: Doc, f: Frame) -> list[str]:
 
 def candidate_frames(doc: Doc) -> list[Frame]:
     """All candidate frames with their features (used by training too)."""
-    q = QuoteIndex(doc.text)
+    q = QuoteIndex(doc_text(doc))
     frames = _frames(doc, q)
     for f in frames:
         f.feats = frame_features(doc, f) + f.feats

@@ -8,7 +8,7 @@ from spacy.tokens import Doc
 
 from counterpoint.analyse.attribution import Attribution, find_attributions
 from counterpoint.analyse.chains import cited_by_speaker, split_relay
-from counterpoint.analyse.doc_index import DocIndex
+from counterpoint.analyse.doc_index import DocIndex, doc_text
 from counterpoint.analyse.markers import markers
 from counterpoint.analyse.speakers import SpeakerResolver, normalise
 from counterpoint.model import Analysis, Entity, Span, Speaker, Statement, Via
@@ -33,7 +33,7 @@ def build_analysis(text: str, docs: Iterable[Doc]) -> Analysis:
                 speakers[sp.key].mentions += [m for m in sp.mentions if m not in speakers[sp.key].mentions]
             else:
                 speakers[sp.key] = sp
-        offset += len(doc.text)
+        offset += len(doc_text(doc))
     analysis.speakers = list(speakers.values())
     return analysis
 

@@ -87,13 +87,15 @@ class AttributeMatches:
                 else:
                     for tag in tests[0].tags:
                         self.by_tag.setdefault(tag, []).append((*rule, tests[0]))
-        self.known: dict[tuple[int, ...], list[tuple[int, int]]] = {}
+        # a token's combination -> its one-token matches, and the two-token rules that it can start
+        self.known: dict[tuple[int, ...], tuple[list[tuple[int, int]], list]] = {}
 
-    def _single(self, token: tuple[int, ...]) -> list[tuple[int, int]]:
+    def _lookup(self, token: tuple[int, ...]) -> tuple[list[tuple[int, int]], list]:
         found = self.known.get(token)
         if found is None:
             rules = self.by_tag.get(token[0], []) + self.any_tag
-            found = sorted({(a, k) for a, k, test in rules if test(token)})
+            found = (sorted({(a, k) for a, k, test in rules if test(token)}),
+                     [(a, k, second) for a, k, first, second in self.pairs if first(token)])
             self.known[token] = found
         return found
 
@@ -101,11 +103,11 @@ class AttributeMatches:
         if not len(doc):
             return []
         tokens = [tuple(row) for row in doc.to_array([TAG, LOWER, DEP, IS_SPACE]).reshape(len(doc), 4).tolist()]
-        out = [(a, k, i, i + 1) for i, token in enumerate(tokens) for a, k in self._single(token)]
-        for i in range(len(tokens) - 1):
-            for a, k, first, second in self.pairs:
-                if first(tokens[i]) and second(tokens[i + 1]):
-                    out.append((a, k, i, i + 2))
+        out = []
+        for i, token in enumerate(tokens):
+            singles, starts = self._lookup(token)
+            out += [(a, k, i, i + 1) for a, k in singles]
+            out += [(a, k, i, i + 2) for a, k, second in starts if i + 1 < len(tokens) and second(tokens[i + 1])]
         return sorted(set(out))
 
 
