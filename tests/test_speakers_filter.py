@@ -27,3 +27,14 @@ def test_words_that_are_not_speakers_are_not_listed(name: str, kind: str) -> Non
     ("police", "anonymous", None, None)])
 def test_people_organisations_and_groups_are(name: str, kind: str, role: str | None, label: str | None) -> None:
     assert _p(name, kind, role=role, label=label) >= speaker_model().threshold
+
+
+def test_both_people_of_a_coordinated_source_are_credited_with_its_cue():
+    from counterpoint.analyse import analyse_text
+    from counterpoint.compare.speakers import cues_by_speaker
+
+    a = analyse_text('"We are thrilled to have her back," said producers Craig Zadan and Neil Meron on Monday.')
+    cues = cues_by_speaker(a.statements, a.speakers)
+    assert {s.name for s in a.speakers} == {"Craig Zadan", "Neil Meron"}
+    assert all(cues.get(s.key) == ["said"] for s in a.speakers)
+    assert set(cues_by_speaker(a.statements)) == {a.statements[0].speaker.key}  # without the speakers: only the first

@@ -47,7 +47,7 @@ def _analysis_speakers(story: data.KeyedStory):
     for a in story.articles:
         if a.analysis is None:
             continue
-        cues = cues_by_speaker(a.analysis.statements)
+        cues = cues_by_speaker(a.analysis.statements, a.analysis.speakers)
         for sp in a.analysis.speakers:
             yield sp, speaker_features(sp, a.analysis.entities, cues.get(sp.key or sp.name, []))
 

@@ -104,11 +104,18 @@ def speaker_model() -> SpeakerModel:
     return SpeakerModel.load()
 
 
-def cues_by_speaker(statements: list[Statement]) -> dict[str, list[str]]:
+def cues_by_speaker(statements: list[Statement], speakers: list[Speaker] = ()) -> dict[str, list[str]]:
+    """The cue words of each speaker's statements; a speaker named inside another's source ("said Zadan and
+    Meron": the statement goes to Zadan) is credited with that statement's cue too."""
     out: dict[str, list[str]] = {}
     for st in statements:
-        if st.speaker is not None:
-            out.setdefault(st.speaker.key or st.speaker.name, []).append(" ".join(c.text for c in st.cue))
+        cue = " ".join(c.text for c in st.cue)
+        credited = {st.speaker.key or st.speaker.name} if st.speaker is not None else set()
+        for sp in speakers:
+            if any(src.start <= m.start and m.end <= src.end for src in st.source or [] for m in sp.mentions):
+                credited.add(sp.key or sp.name)
+        for key in credited:
+            out.setdefault(key, []).append(cue)
     return out
 
 
@@ -117,7 +124,7 @@ def speaker_scores(speakers: list[Speaker], entities: list[Entity], statements: 
     """P(real speaker) by speaker key (or name)."""
     if not speakers:
         return {}
-    cues = cues_by_speaker(statements)
+    cues = cues_by_speaker(statements, speakers)
     x = np.array([speaker_features(sp, entities, cues.get(sp.key or sp.name, [])) for sp in speakers],
                  dtype=np.float64)
     return {sp.key or sp.name: float(p) for sp, p in zip(speakers, model.predict(x), strict=True)}
