@@ -186,6 +186,9 @@ def test_speaker_names_a_reader_would_give():
     found, a = speakers("Alaska Gov. Sarah Palin attended the service on Sunday. "
                         "Later the Alaska governor said that the church had been rebuilt.")
     assert by_content(a, "the church had been rebuilt").speaker.name == "Sarah Palin"
+    found, a = speakers("President Obama spoke at the White House on Monday. "
+                        "The president of the bank said that rates would rise.")
+    assert by_content(a, "rates would rise").speaker.name != "Obama"
     found, a = speakers("Academy President Sid Ganis said the show would be shorter. "
                         "The academy is hoping that viewers return.")
     assert by_content(a, "viewers return").speaker.kind == "organisation"

@@ -259,8 +259,8 @@ class SpeakerResolver:
     def _titled_person(self, mention: SpacySpan, role: str) -> _Entry | None:
         """"the Alaska governor" where no speaker so far has that role: the person the article names with it
         ("Alaska Gov. Sarah Palin"), the latest before the mention, else the first after it."""
-        if role not in ROLE_WORDS:
-            return None
+        if role not in ROLE_WORDS or any(not t.is_punct for t in self.doc[mention.root.i + 1 : mention.end]):
+            return None  # "the president of the bank" is not the "President Obama" the article named
         titled = [e for e in self.person_ents if e.start > 0 and role == ROLE_SYNONYMS.get(
             title := normalise(self.doc[e.start - 1].text), title)]
         before = [e for e in titled if e.end <= mention.start]
