@@ -43,3 +43,15 @@ def test_real_news_articles_are_annotated_as_spacy_does(both, shared_data):
     texts = _texts(shared_data)
     for a, b in zip(fast.pipe(texts, batch_size=16), slow.pipe(texts, batch_size=16), strict=True):
         assert _annotations(a) == _annotations(b)
+
+
+def test_the_sped_up_pipeline_survives_pickling_as_worker_processes_receive_it(both):
+    """Where worker processes are spawned (macOS, Windows, Python 3.14's Linux default), spaCy pickles the
+    pipeline: the replacements must travel with it and still give the same annotations."""
+    import pickle
+
+    fast, _ = both
+    again = pickle.loads(pickle.dumps(fast))
+    text = _texts()[-1]
+    assert type(again.get_pipe("lemmatizer")).__name__ == "FastEnglishLemmatizer"
+    assert _annotations(again(text)) == _annotations(fast(text))

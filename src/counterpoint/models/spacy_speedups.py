@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 from spacy.attrs import DEP, IS_SPACE, LEMMA, LOWER, MORPH, ORTH, POS, TAG
+from spacy.lang.en.lemmatizer import EnglishLemmatizer
 from spacy.language import Language
 from spacy.pipeline import AttributeRuler, Lemmatizer
 from spacy.tokens import Doc
@@ -142,19 +143,28 @@ class Lemmas:
         return doc
 
 
+class FastEnglishLemmatizer(EnglishLemmatizer):
+    """spaCy's English rule lemmatizer, annotating a doc through `Lemmas` (a class of its own, at module level, so
+    that a pipeline sent to worker processes by pickling still finds it)."""
+
+    lemmas: Lemmas
+
+    def __call__(self, doc: Doc) -> Doc:
+        return self.lemmas(doc)
+
+
 def speed_up(nlp: Language) -> Language:
     """The pipeline with the attribute ruler's matching and the rule lemmatizer done by the lookups above."""
     if "attribute_ruler" in nlp.pipe_names:
         ruler = nlp.get_pipe("attribute_ruler")
         ruler.match = AttributeMatches(ruler)
         ruler.set_annotations = functools.partial(_set_attributes, ruler)
-    if "lemmatizer" in nlp.pipe_names and nlp.get_pipe("lemmatizer").mode == "rule":
+    if "lemmatizer" in nlp.pipe_names and type(nlp.get_pipe("lemmatizer")) is EnglishLemmatizer \
+            and nlp.get_pipe("lemmatizer").mode == "rule":
         lemmatizer = nlp.get_pipe("lemmatizer")
         index = lemmatizer.lookups.get_table("lemma_index", {})
         for pos in list(index):  # "form in index" is the lemmatizer's inner test: a set answers it alike, at once
             index[pos] = frozenset(index[pos])
+        lemmatizer.__class__ = FastEnglishLemmatizer  # spaCy calls a component through its type
         lemmatizer.lemmas = Lemmas(lemmatizer)
-        # spaCy calls a component through its type: a subclass whose call is the lookup, same tables and settings
-        lemmatizer.__class__ = type(f"Fast{type(lemmatizer).__name__}", (type(lemmatizer),),
-                                    {"__call__": lambda self, doc: self.lemmas(doc)})
     return nlp
