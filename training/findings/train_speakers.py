@@ -61,10 +61,15 @@ def story_speakers(story: data.KeyedStory) -> tuple[np.ndarray, np.ndarray]:
     return np.array(xs, dtype=np.float64).reshape(len(xs), len(FEATURES)), np.array(ys)
 
 
-def listed_counts(story: data.KeyedStory, p: np.ndarray, threshold: float) -> tuple[int, int, int, int]:
+def speaker_names(story: data.KeyedStory) -> list[tuple[str, ...]]:
+    """The analysis speakers' names, in the order of `story_speakers`' rows."""
+    return [_nm(sp.name) for a in story.articles if a.analysis is not None for sp in a.analysis.speakers]
+
+
+def listed_counts(story: data.KeyedStory, names: list[tuple[str, ...]], p: np.ndarray,
+                  threshold: float) -> tuple[int, int, int, int]:
     """(names listed, of them right, key speakers, of them found), as the shared scorer counts a story."""
     gold = _gold(story)
-    names = [_nm(sp.name) for sp, _ in _analysis_speakers(story)]
     listed = list(dict.fromkeys(n for n, q in zip(names, p, strict=True) if q >= threshold and n))
     return (len(listed), sum(any(_same(n, g) for g in gold) for n in listed), len(gold),
             sum(any(_same(n, g) for n in listed) for g in gold))
@@ -90,6 +95,7 @@ def main() -> None:
             model = train([per[n][0] for n in per if n not in held], [per[n][1] for n in per if n not in held])
             held_out.update({n: model.predict(per[n][0]) for n in held})
         s, y = np.concatenate([held_out[n] for n in per]), np.concatenate([per[n][1] for n in per])
+        names = {n: speaker_names(stories[n]) for n in per}
         print(f"{len(y)} speakers found by the analysis, {int(y.sum())} real ({y.mean():.2f});"
               " precision / recall over them, and over each story's listed names as the scorer counts them:")
         for t in np.arange(0.2, 0.9, 0.05):
@@ -97,7 +103,7 @@ def main() -> None:
             p = float(y[keep].mean()) if keep.any() else 0.0
             r = float(y[keep].sum() / max(1, y.sum()))
             f = 2 * p * r / (p + r) if p + r else 0.0
-            c = np.sum([listed_counts(stories[n], held_out[n], t) for n in per], axis=0)
+            c = np.sum([listed_counts(stories[n], names[n], held_out[n], t) for n in per], axis=0)
             lp, lr = c[1] / max(1, c[0]), c[3] / max(1, c[2])
             print(f"  threshold {t:.2f}: precision {p:.3f} recall {r:.3f} F1 {f:.3f};"
                   f" listed names: precision {lp:.3f} recall {lr:.3f} F1 {2 * lp * lr / max(1e-9, lp + lr):.3f}")

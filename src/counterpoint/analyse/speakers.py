@@ -91,8 +91,7 @@ class SpeakerResolver:
         self.doc = doc
         self.index = index or DocIndex(doc)
         self.entries: list[_Entry] = []
-        self.person_ents = [e for e in self.index.ents if e.label_ == "PERSON"]
-        self.person_ents = [e for e in self.person_ents if not _ACRONYM.match(e.text)]  # "SAG" is no person
+        self.person_ents = [e for e in self.index.ents if _is_person(e)]
         names = {normalise(_strip_possessive(e.text)) for e in self.person_ents}
         self._ent_surnames = {n.split()[-1] for n in names if n}
         self._acronyms = _acronyms(self.index.ents)
@@ -132,7 +131,7 @@ class SpeakerResolver:
             if noun.pos_ in {"NOUN", "PROPN"} and noun.i < words[0].i:
                 return self._resolve(self.doc[noun.left_edge.i : noun.i + 1])
         ents = self.index.ents_in(mention.start, mention.end)
-        persons = [e for e in ents if e.label_ == "PERSON" and not _ACRONYM.match(e.text)]
+        persons = [e for e in ents if _is_person(e)]
         head = mention.root
         if not persons and head.pos_ == "PROPN" and head.lower_ in self._surnames():
             # "Trump" tagged ORG by the small NER model, though the article names him as a person
@@ -176,8 +175,7 @@ class SpeakerResolver:
             head_lemma, anonymous = noun, True
         if not anonymous:
             # "the spokesman", "the president": the nearest earlier named person with that role.
-            found = self._latest(mention.start, kinds={"person"}, head=ROLE_SYNONYMS.get(head_lemma, head_lemma)) \
-                or self._titled_person(mention, ROLE_SYNONYMS.get(head_lemma, head_lemma))
+            found = self._role_holder(mention, ROLE_SYNONYMS.get(head_lemma, head_lemma))
             if found:
                 return found
             return self._group(_strip_the(mention.text), "person", role=None,
@@ -197,7 +195,7 @@ class SpeakerResolver:
         if start == end:
             role = ROLE_SYNONYMS.get(words[-1].lower_, words[-1].lower_)
             if role in ROLE_WORDS or words[-1].lower_ in ROLE_WORDS:  # "Alaska Governor": a role, not a name
-                found = self._latest(mention.start, kinds={"person"}, head=role) or self._titled_person(mention, role)
+                found = self._role_holder(mention, role)
                 if found:
                     return found
             return self._person(_strip_possessive(_strip_the(mention.text)), None)
@@ -255,6 +253,11 @@ class SpeakerResolver:
                       and (head is None or head in e.heads or head in _role_heads(e.speaker.role)
                            or (e.speaker.kind != "person" and head in role_key(e.speaker.name).split()))]
         return max(candidates, key=lambda e: e.last_seen, default=None)
+
+    def _role_holder(self, mention: SpacySpan, role: str) -> _Entry | None:
+        """The person a role description ("the spokesman", "the Alaska governor") stands for: the latest speaker
+        with that role, else the person the article titles with it."""
+        return self._latest(mention.start, kinds={"person"}, head=role) or self._titled_person(mention, role)
 
     def _titled_person(self, mention: SpacySpan, role: str) -> _Entry | None:
         """"the Alaska governor" where no speaker so far has that role: the person the article names with it
@@ -323,6 +326,11 @@ def _role_heads(role: str | None) -> set[str]:
     """The head noun of a role: "academy President" -> president, "Ambassador in Washington" -> ambassador."""
     words = role_key(ROLE_POSTMODIFIERS.split(" " + role, maxsplit=1)[0]).split() if role else []
     return {words[-1]} if words else set()
+
+
+def _is_person(ent: SpacySpan) -> bool:
+    """A PERSON entity, unless it is an acronym: the small NER model tags "SAG" a person."""
+    return ent.label_ == "PERSON" and not _ACRONYM.match(ent.text)
 
 
 def _author_of(head) -> SpacySpan | None:

@@ -159,9 +159,8 @@ def speed_up(nlp: Language) -> Language:
         ruler = nlp.get_pipe("attribute_ruler")
         ruler.match = AttributeMatches(ruler)
         ruler.set_annotations = functools.partial(_set_attributes, ruler)
-    if "lemmatizer" in nlp.pipe_names and type(nlp.get_pipe("lemmatizer")) is EnglishLemmatizer \
-            and nlp.get_pipe("lemmatizer").mode == "rule":
-        lemmatizer = nlp.get_pipe("lemmatizer")
+    lemmatizer = nlp.get_pipe("lemmatizer") if "lemmatizer" in nlp.pipe_names else None
+    if type(lemmatizer) is EnglishLemmatizer and lemmatizer.mode == "rule":
         index = lemmatizer.lookups.get_table("lemma_index", {})
         for pos in list(index):  # "form in index" is the lemmatizer's inner test: a set answers it alike, at once
             index[pos] = frozenset(index[pos])
