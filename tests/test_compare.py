@@ -361,3 +361,11 @@ def test_a_denial_that_states_the_charges_it_denies_is_a_dispute_of_its_own():
     for vague in ("Club captain Mark Ellison denied any wrongdoing after Saturday's match.",
                   "Club captain Mark Ellison denied the reports after Saturday's match."):
         assert _found(vague + " The league will review the incident next week.", two, "disputed") == []
+
+
+def test_an_abbreviated_place_is_the_place_it_abbreviates():
+    from counterpoint.compare.findings import _abbreviates
+
+    assert _abbreviates("Mo.", "Missouri") and _abbreviates("Calif.", "California")
+    assert not _abbreviates("Mali", "Malawi")  # no stop: two countries
+    assert not _abbreviates("Tex.", "Tennessee")

@@ -47,3 +47,17 @@ def test_scraped_thousands_are_one_number() -> None:
 def test_weekdays_and_clock_times_are_values() -> None:
     (values,) = _values("He died on Thursday with 7:42 left on the clock.")
     assert {v.kind for v in values} >= {"weekday", "time"}
+
+
+def test_a_relative_clause_gives_its_value_to_the_noun_it_describes() -> None:
+    va, vb = _values("Hansbrough needed just nine points to pass Ford.",
+                     "Hansbrough, who needed nine points coming in, tied Ford early.")
+    assert _only(va).holder == _only(vb).holder == "hansbrough"
+
+
+def test_abbreviated_dates_are_dates_with_the_fact_they_date() -> None:
+    (a,), (b,), (c,) = _values("The Oscars will be held on Feb. 22 in Los Angeles.",
+                               "The Oscars will be held on 22 February.", "The Oscars will be held on March 1.")
+    assert a.kind == b.kind == c.kind == "date"
+    assert a.key == b.key == "february 22" and a.predicate == "hold"
+    assert not conflict(a, b) and conflict(a, c)

@@ -336,6 +336,17 @@ def _spellings(x: str, y: str) -> bool:
     return prev[-1] <= max(1, min(len(x), len(y)) // 6)
 
 
+def _abbreviates(x: str, y: str) -> bool:
+    """One name written short ("Mo." for "Missouri", "Calif." for "California"): a stop after letters of the other
+    name, in order, from its first."""
+    short, long = sorted((x.strip(), y.strip()), key=len)
+    if not short.endswith(".") or len(short) < 3:
+        return False
+    rest = iter(long.lower())
+    letters = short[:-1].lower()
+    return letters[:1] == long[:1].lower() and all(c in rest for c in letters)
+
+
 def _place_key(name: str) -> str:
     key = re.sub(r"[^\w]", "", name.lower().removeprefix("the "))
     return _PLACE_ALIASES.get(key, key)
@@ -363,23 +374,12 @@ def _contradicted(ctx: Context) -> list[Finding]:
     another list is usually two partial views.
     """
     units, sim = ctx.units, ctx.alignment.similarity
-    rows, cols = np.nonzero(sim >= ctx.alignment.contradicts_at)
-    pairs = [(int(a), int(b)) for a, b in zip(rows, cols, strict=True)
-             if units[a].outlet < units[b].outlet and units[a].article != units[b].article]
+    pairs = _cross_pairs(ctx, sim >= ctx.alignment.contradicts_at)
     if not pairs:
         return []
     involved = sorted({i for p in pairs for i in p})
-    spans = {i: [e.span for e in units[i].evidence if e.role in ("content", "sentence")] for i in involved}
-    flat = [(i, sp) for i in involved for sp in spans[i]]
-    parsed = parse_values([sp.text for _, sp in flat])
-    values: dict[int, list[tuple[Value, Span]]] = {i: [] for i in involved}
-    for (i, sp), vals in zip(flat, parsed, strict=True):
-        for v in vals:
-            values[i].append((v, Span(sp.start + v.start, sp.start + v.end, sp.text[v.start:v.end])))
-    by_slot: dict[int, dict[tuple[str, str], list[tuple[Value, Span]]]] = {i: {} for i in involved}
-    for i in involved:
-        for v, sp in values[i]:
-            by_slot[i].setdefault(v.slot, []).append((v, sp))
+    values = _unit_values(ctx, involved)
+    by_slot = {i: _by_slot(values[i]) for i in involved}
     places = {i: _places(ctx, units[i]) for i in involved}
     out = []
     seen: set[tuple[str, str, str]] = set()
@@ -398,7 +398,7 @@ def _contradicted(ctx: Context) -> list[Finding]:
         for kind in sorted(places[a].keys() & places[b].keys()):
             (x, xs), (y, ys) = next(iter(places[a][kind].items())), next(iter(places[b][kind].items()))
             one_each = len(places[a][kind]) == 1 and len(places[b][kind]) == 1
-            if not one_each or x == y or _spellings(x, y):
+            if not one_each or x == y or _spellings(x, y) or _abbreviates(xs.text, ys.text):
                 continue
             if _mentions_place(units[a], y) or _mentions_place(units[b], x):
                 continue  # an outlet that names both places disagrees with neither
@@ -416,6 +416,33 @@ def _contradicted(ctx: Context) -> list[Finding]:
             out.append(Finding("", "contradicted", summary, float(sim[a, b]), _statement_ids(ctx, [a, b]),
                                _ordered(ctx, {units[a].outlet, units[b].outlet}),
                                _dedupe(evidence + _evidence(ctx, [a, b]))))
+    return out
+
+
+def _cross_pairs(ctx: Context, mask: np.ndarray) -> list[tuple[int, int]]:
+    """Unit pairs of two outlets' articles where `mask` holds, each once."""
+    units = ctx.units
+    rows, cols = np.nonzero(mask)
+    return [(int(a), int(b)) for a, b in zip(rows, cols, strict=True)
+            if units[a].outlet < units[b].outlet and units[a].article != units[b].article]
+
+
+def _unit_values(ctx: Context, involved: Sequence[int]) -> dict[int, list[tuple[Value, Span]]]:
+    """The values each unit states, with their spans in its article."""
+    spans = {i: [e.span for e in ctx.units[i].evidence if e.role in ("content", "sentence")] for i in involved}
+    flat = [(i, sp) for i in involved for sp in spans[i]]
+    parsed = parse_values([sp.text for _, sp in flat])
+    values: dict[int, list[tuple[Value, Span]]] = {i: [] for i in involved}
+    for (i, sp), vals in zip(flat, parsed, strict=True):
+        for v in vals:
+            values[i].append((v, Span(sp.start + v.start, sp.start + v.end, sp.text[v.start:v.end])))
+    return values
+
+
+def _by_slot(values: list[tuple[Value, Span]]) -> dict[tuple[str, str], list[tuple[Value, Span]]]:
+    out: dict[tuple[str, str], list[tuple[Value, Span]]] = {}
+    for v, sp in values:
+        out.setdefault(v.slot, []).append((v, sp))
     return out
 
 

@@ -25,6 +25,9 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+# "Feb. 22" is "February 22": each abbreviation news style uses, to its month
+_MONTH_OF = {m.lower()[:n]: m.lower() for m in _MONTHS.split("|") for n in (3, 4, len(m))}
+_MONTH_WORD = r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?|" + _MONTHS
 _WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 NUMBER_WORDS = {w: n for n, w in enumerate([
     "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
@@ -134,6 +137,8 @@ def _holder(noun: Token | None, tok: Token, predicate: Token | None) -> str:
     if predicate is not None:
         for child in predicate.children:
             if child.dep_ in ("nsubj", "nsubjpass") and not child.like_num:
+                if child.lower_ in ("who", "which", "that") and predicate.dep_ == "relcl":
+                    return predicate.head.lemma_.lower()  # "Hansbrough, who needed nine points": Hansbrough's
                 return child.lemma_.lower()
     return ""
 
@@ -144,12 +149,15 @@ def values_of(doc: Doc) -> list[Value]:
     taken: set[int] = set()
     for ent in doc.ents:
         if ent.label_ == "DATE":
-            m = re.search(rf"\b(?:{_MONTHS})\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{_MONTHS})\b", ent.text)
+            m = re.search(rf"\b(?:{_MONTH_WORD})\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{_MONTH_WORD})(?!\w)", ent.text)
             if m:
                 parts = m.group().split()
                 month, day = (parts[0], parts[1]) if not parts[0].isdigit() else (parts[1], parts[0])
-                out.append(Value("date", f"{month.lower()} {int(day)}", ent.start_char + m.start(),
-                                 ent.start_char + m.end(), "date", "", "", False))
+                month = _MONTH_OF[month.lower().rstrip(".")]
+                pred = _predicate(None, ent.root)
+                out.append(Value("date", f"{month} {int(day)}", ent.start_char + m.start(),
+                                 ent.start_char + m.end(), "date", _predicate_name(pred), _holder(None, ent.root, pred),
+                                 False))
                 taken.update(range(ent.start, ent.end))
     for tok in doc:
         if tok.i in taken:
@@ -220,6 +228,20 @@ def parse_values(texts: Sequence[str]) -> list[list[Value]]:
     return [values_of(doc) for doc in nlp.pipe(texts, batch_size=32)]
 
 
+def _one_slot(a: Value, b: Value) -> bool:
+    """The same kind and measure, neither a different predicate nor a different holder, and the same
+    predicate or the same holder to tie the two to one fact."""
+    if a.kind != b.kind:
+        return False
+    if a.kind in ("number", "amount", "percentage") and (not a.measure or a.measure != b.measure):
+        return False
+    if a.predicate and b.predicate and a.predicate != b.predicate:
+        return False
+    if a.holder and b.holder and a.holder != b.holder:
+        return False
+    return bool((a.predicate and a.predicate == b.predicate) or (a.holder and a.holder == b.holder))
+
+
 def conflict(a: Value, b: Value) -> bool:
     """Two values of one slot that cannot both be right.
 
@@ -228,16 +250,7 @@ def conflict(a: Value, b: Value) -> bool:
     Not a conflict: the same value, or two roundings of one ("about 300" / "300" within 10%);
     two bounds ("more than 26,000" / "more than 31,000") still are.
     """
-    if a.kind != b.kind or a.key == b.key:
-        return False
-    if a.kind in ("number", "amount", "percentage") and (not a.measure or a.measure != b.measure):
-        return False
-    if a.predicate and b.predicate and a.predicate != b.predicate:
-        return False
-    if a.holder and b.holder and a.holder != b.holder:
-        return False
-    # and something positive ties the two to one fact: the same predicate or the same holder
-    if not ((a.predicate and a.predicate == b.predicate) or (a.holder and a.holder == b.holder)):
+    if a.key == b.key or not _one_slot(a, b):
         return False
     x, y = _number(a.key.lstrip("$€£")), _number(b.key.lstrip("$€£"))
     return not (x is not None and y is not None and (a.approximate or b.approximate) and
