@@ -104,6 +104,12 @@ def test_indirect_without_that(nlp):
     check(t, find(t, atts, "said"), source=["The senator"], cue="said", content=["the bill would pass"])
 
 
+def test_a_claiming_clause_on_denied_reports_is_the_reports_claim(nlp):
+    t, atts = run(nlp, "The spokesman denied media reports, claiming that the president had threatened him.")
+    assert texts(t, find(t, atts, "claiming").source) == ["media reports"]
+    t, atts = run(nlp, "The spokesman denied the reports, saying that they were not true.")
+    assert texts(t, find(t, atts, "saying").source) == ["The spokesman"]  # the denier says what he holds
+
 def test_adjective_cue_takes_its_preposition(nlp):
     # PolNeAR: the adjective and its preposition are the cue, only its object is the content
     t, atts = run(nlp, "Many Republicans are deeply uneasy about the nominee's remarks on trade.")

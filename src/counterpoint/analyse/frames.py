@@ -37,6 +37,9 @@ CUE_PREP_OBJECTS = {
     "message", "filing", "report", "remarks", "testimony", "rally", "blog", "column", "editorial",
 }  # fmt: skip
 SUBJ_DEPS = {"nsubj", "nsubjpass", "csubj"}
+REPORTS_CLAIMING = {"claim", "allege", "suggest", "assert"}
+DENYING = {"deny", "reject", "dismiss", "refute", "debunk", "disprove", "dispute"}
+REPORT_NOUNS = {"report", "claim", "rumor", "rumour", "allegation", "accusation", "story", "article", "speculation"}
 QUOTE_CHARS = set("\"“”„«»`'")
 PUNCT_TRIM = set(",.;:—–-") | {"--"}
 
@@ -108,6 +111,8 @@ def _source_of(v: Token) -> Token | None:
                     return g
     # inherit through coordination / control: "X said A and added B", "X went on to say"
     # "by stating", "a statement backing X", ", saying": climb to the clause that has one
+    if (report := _reports_claiming(v)) is not None:
+        return report
     h, steps = v, 0
     while (
         h.dep_ in ("conj", "xcomp", "advcl", "pcomp", "prep", "acl", "dobj", "pobj") and h.head.i != h.i and steps < 4
@@ -119,6 +124,15 @@ def _source_of(v: Token) -> Token | None:
             if c.dep_ == "nsubj" and c.i < v.i:
                 return c
     return None
+
+
+def _reports_claiming(v: Token) -> Token | None:
+    """"Peskov denied media reports, claiming that Trump told Putin ...": the reports claim it, not the denier,
+    who would be "saying" what he holds. A claiming-word clause on a denial of reports belongs to the reports."""
+    h = v.head
+    if not (v.dep_ == "advcl" and v.tag_ == "VBG" and v.lemma_ in REPORTS_CLAIMING and h.lemma_ in DENYING):
+        return None
+    return next((c for c in h.children if c.dep_ == "dobj" and c.lemma_.lower() in REPORT_NOUNS and c.i < v.i), None)
 
 
 def _source_piece(doc: Doc, s: Token) -> Piece | None:
