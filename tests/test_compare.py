@@ -369,3 +369,13 @@ def test_an_abbreviated_place_is_the_place_it_abbreviates():
     assert _abbreviates("Mo.", "Missouri") and _abbreviates("Calif.", "California")
     assert not _abbreviates("Mali", "Malawi")  # no stop: two countries
     assert not _abbreviates("Tex.", "Tennessee")
+
+
+def test_a_sentence_is_listed_once_among_what_outlets_left_out(shared_data, tmp_path):
+    """A statement and the sentence around it can be grouped apart; the sentence is still one omission."""
+    story = shared_data / "findings" / "dev" / "ecb-34_ecbplus"
+    with Store(tmp_path / "s.db") as store:
+        report = ingest_sources(store, [str(p) for p in sorted(story.glob("a*.txt"))])
+        omitted = [f for c in compare_stored(store, report.article_ids) for f in c.findings if f.type == "omitted"]
+    shown = [(tuple(f.outlets), f.summary.split("): ", 1)[1]) for f in omitted]
+    assert len(omitted) > 20 and len(set(shown)) == len(shown)

@@ -527,17 +527,18 @@ def _omitted(ctx: Context) -> list[Finding]:
         gap = 1.0 - max(float(sim[i, by_outlet[o]].max()) for i in g for o in absent)
         matters = max((ctx.salience[i] for i in g), default=0.5) if ctx.salience else 0.5
         key = (units[rep].article, units[rep].sentence.start if units[rep].sentence else units[rep].order,
-               tuple(sorted(present)), tuple(absent))
-        if key in by_sentence:  # two claims of one sentence: one finding, both claims' evidence
-            f = by_sentence[key]
+               tuple(sorted(present)))
+        # Two claims of one sentence are one finding with both claims' evidence, left out by the outlets that leave
+        # out either (a statement and the sentence around it may be grouped apart: one sentence is listed once).
+        if (f := by_sentence.get(key)) is not None:
+            f.absent = [o for o in ctx.outlets if o in f.absent or o in absent]
+            f.summary = _omitted_summary(ctx, present, f.absent, rep)
             f.evidence = _dedupe(f.evidence + _evidence(ctx, g, sentences=True))
             f.statements = list(dict.fromkeys(f.statements + _statement_ids(ctx, g)))
             f.confidence = max(f.confidence, matters * gap)
             continue
-        summary = (f"Only in {_join(ctx, present)} (absent from {_join(ctx, set(absent))}): "
-                   f"{_sentence_text(ctx, rep)}")
-        f = Finding("", "omitted", summary, matters * gap, _statement_ids(ctx, g),
-                    _ordered(ctx, present), _evidence(ctx, g, sentences=True), absent=absent)
+        f = Finding("", "omitted", _omitted_summary(ctx, present, absent, rep), matters * gap,
+                    _statement_ids(ctx, g), _ordered(ctx, present), _evidence(ctx, g, sentences=True), absent=absent)
         by_sentence[key] = f
         out.append(f)
     out.sort(key=lambda f: (-f.confidence, min(e.span.start for e in f.evidence)))
@@ -612,6 +613,10 @@ def _confidence(ctx: Context, members: Sequence[int]) -> float:
 def _statement_ids(ctx: Context, members: Sequence[int]) -> list[str]:
     out = [ctx.statement_ids[id(s)] for s in (ctx.units[i].statement for i in members) if s is not None]
     return list(dict.fromkeys(out))
+
+
+def _omitted_summary(ctx: Context, present: set[str], absent: list[str], rep: int) -> str:
+    return f"Only in {_join(ctx, present)} (absent from {_join(ctx, set(absent))}): {_sentence_text(ctx, rep)}"
 
 
 def _evidence(ctx: Context, members: Sequence[int], sentences: bool = False) -> list[Evidence]:
