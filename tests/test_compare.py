@@ -379,3 +379,19 @@ def test_a_sentence_is_listed_once_among_what_outlets_left_out(shared_data, tmp_
         omitted = [f for c in compare_stored(store, report.article_ids) for f in c.findings if f.type == "omitted"]
     shown = [(tuple(f.outlets), f.summary.split("): ", 1)[1]) for f in omitted]
     assert len(omitted) > 20 and len(set(shown)) == len(shown)
+
+
+def test_a_sentence_telling_of_a_denial_does_not_assert_what_is_denied():
+    import numpy as np
+
+    from counterpoint.compare.align import Alignment
+    from counterpoint.compare.findings import Context, _asserting
+    from counterpoint.compare.units import Unit
+
+    def asserts(text: str) -> bool:
+        unit = Unit("a" * 64, "Wire One", 0, text, text, [])
+        ctx = Context([unit], Alignment([[0]], np.zeros((1, 1))), ["Wire One"], {}, {}, {}, {}, {}, {})
+        return _asserting(ctx, [0], set(), [])
+
+    assert asserts("Israeli authorities opened dams near the border, flooding the Gaza Valley.")
+    assert not asserts("Israel has denied the claim as “entirely false.”")  # the claim it disputes lies elsewhere

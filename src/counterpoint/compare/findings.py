@@ -37,6 +37,8 @@ _ACCUSATION = re.compile(
     r"(?:charges?|allegations?|accusations?|claims?|reports?|rumou?rs?|suggestions?|assertions?|speculation)"
     r"(?:\s+by\s+[^,;]{3,60}?)?\s+(?:of|that|about|which\s+\w+|(?=(?:\S+\s+){1,5}(?:is|was|are|were|has|had|will)\b))"
     r"\s+(?:\S+\s+){2,}\S+", re.I)
+# A sentence that tells of a denial, whatever the attribution made of it, does not assert what is denied.
+_REPORTS_DENIAL = re.compile(r"\b(?:den(?:y|ies|ied|ying|ial|ials)|reject(?:s|ed|ing)?|refut(?:e|es|ed|ing))\b", re.I)
 NEAR_DENIAL = 300  # characters after a denial within which a speakerless statement is the denier's
 DENIAL_TARGET = 0.4  # a denial disputes a claim of another group from this likeness of what they say up
 
@@ -183,6 +185,8 @@ def _asserting(ctx: Context, g: Sequence[int], deniers: set[str], denials: Seque
     def asserts(i: int) -> bool:
         if units[i].status == "denied" or i in kin:
             return False
+        if units[i].statement is None and _REPORTS_DENIAL.search(units[i].text):
+            return False  # "Israel has denied the claim as 'entirely false'": a sentence telling of a denial
         # "IRNA reported Zareh dismissed concerns that ...": a report of the denial, not of the claim
         if any(units[k].status == "denied" for k in ctx.family.get(i, ())) or any(
             _holds_cue(units[i], units[d]) for d in denials
