@@ -110,6 +110,11 @@ def test_a_claiming_clause_on_denied_reports_is_the_reports_claim(nlp):
     t, atts = run(nlp, "The spokesman denied the reports, saying that they were not true.")
     assert texts(t, find(t, atts, "saying").source) == ["The spokesman"]  # the denier says what he holds
 
+def test_a_hyphenated_name_the_parse_splits_stays_whole_in_the_source(nlp):
+    t, atts = run(nlp, "Gaza civil defense services spokesman Muhammad al-Midana warned that further harm could be "
+                       "caused if Israel opens up more dams.")
+    assert texts(t, find(t, atts, "warned").source) == ["Gaza civil defense services spokesman Muhammad al-Midana"]
+
 def test_adjective_cue_takes_its_preposition(nlp):
     # PolNeAR: the adjective and its preposition are the cue, only its object is the content
     t, atts = run(nlp, "Many Republicans are deeply uneasy about the nominee's remarks on trade.")

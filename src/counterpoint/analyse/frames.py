@@ -137,6 +137,10 @@ def _reports_claiming(v: Token) -> Token | None:
 
 def _source_piece(doc: Doc, s: Token) -> Piece | None:
     a, b = _subtree_range(s)
+    # a hyphenated name the parse split off ("spokesman Muhammad al-Midana": "-Midana" hangs elsewhere)
+    while b + 2 < len(doc) and doc[b + 1].text in ("-", "–") and not doc[b].whitespace_ and \
+            not doc[b + 1].whitespace_ and doc[b + 2].pos_ == "PROPN":
+        b += 2
     strip = PUNCT_TRIM | {'"', "“", "”", "''", "``", "'"}
     # a dateline or a headline glued on by the parse: "LONDON (Reuters) - President Obama", "...\n\nMr. X"
     for k in range(b - 1, a, -1):
