@@ -115,6 +115,15 @@ def test_a_hyphenated_name_the_parse_splits_stays_whole_in_the_source(nlp):
                        "caused if Israel opens up more dams.")
     assert texts(t, find(t, atts, "warned").source) == ["Gaza civil defense services spokesman Muhammad al-Midana"]
 
+def test_a_quotation_running_on_from_a_quoted_speaker_is_theirs(nlp):
+    t, atts = run(nlp, '"We wanted to take the show to another form," Mark said.\n"Hugh seemed to be the perfect '
+                       'person.\nHe fits all three bills."\nThe ceremony is in February.\n"A dream," a fan wrote.')
+    said = find(t, atts, "said")
+    assert texts(t, said.source) == ["Mark"]
+    assert texts(t, said.content) == ['"We wanted to take the show to another form,"',
+                                      '"Hugh seemed to be the perfect person.\nHe fits all three bills."']
+    assert texts(t, find(t, atts, "wrote").content) == ['"A dream,"']  # a sentence between ends the run
+
 def test_adjective_cue_takes_its_preposition(nlp):
     # PolNeAR: the adjective and its preposition are the cue, only its object is the content
     t, atts = run(nlp, "Many Republicans are deeply uneasy about the nominee's remarks on trade.")

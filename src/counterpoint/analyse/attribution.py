@@ -40,6 +40,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Literal
 
+from counterpoint.analyse.attribution_quotes import QuoteIndex
 from counterpoint.analyse.boundaries import (
     best_frame_per_verb,
     chain_options,
@@ -224,6 +225,7 @@ def assemble(doc: Doc, frames: list[Frame], m: Model, threshold: float | None = 
             z = logit(m.outer, f.feats)
             orphan_ok = 1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0))) >= m.outer_threshold
         inq.append(f.in_quote or not orphan_ok)
+    _continue_quotes(text, out)
     _nest(out)
     if any(inq):
         # "I think..." inside a quotation nobody is credited with, or a relation that reads as a
@@ -233,6 +235,32 @@ def assemble(doc: Doc, frames: list[Frame], m: Model, threshold: float | None = 
             a.parent = None
         _nest(out)
     return out
+
+
+def _continue_quotes(text: str, found: list[Attribution]) -> None:
+    """Give a quoted speaker the quotation nobody is credited with that runs straight on from their words.
+
+    '"It is an honor to welcome her back," said Paul Lee.\n"We look forward to having her on ABC."':
+    the second quotation has no cue of its own; the press convention is that Paul Lee is still
+    speaking, so it joins his statement as another piece of its content (one statement, as a quote
+    split by its cue is). Only a quotation with nothing but spaces and punctuation between it and
+    the end of a direct or mixed relation continues it: a sentence in between ends the run.
+    """
+    quotes = [q for q in QuoteIndex(text).quotes
+              if not any(a.content[0][0] < q.end and q.start < a.content[-1][1] for a in found)
+              and not any(q.start <= c0 < q.end for a in found for c0, _ in a.cue)]
+    if not quotes:
+        return
+    spoken = [a for a in found if a.kind != "indirect" and a.source]
+    for q in quotes:
+        ends = [(max(b for _, b in [*a.content, *a.cue, *(a.source or [])]), a) for a in spoken]
+        before = [(end, a) for end, a in ends if end <= q.start]
+        if not before:
+            continue
+        end, a = max(before, key=lambda x: x[0])
+        if text[end:q.start].strip(" \t\n.,;:") or len(text[q.start:q.end]) < 12:
+            continue
+        a.content = [*a.content, *q.pieces]
 
 
 def _merge_chains(frames: list[Frame], kept: list[Frame], m: Model) -> list[Frame]:
