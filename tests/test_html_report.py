@@ -331,3 +331,17 @@ def test_confidence_is_explained_in_words() -> None:
     html = render_html([example_comparison()])
     assert "the estimated probability that this finding is right" in html
     assert any(w in html for w in ("likely right", "probably right", "uncertain"))
+
+
+def test_a_findings_quotes_take_each_outlets_longest_words_first():
+    from counterpoint.model import Evidence, Span
+    from counterpoint.report.html import _round_robin
+
+    def ev(article: str, start: int, text: str) -> Evidence:
+        return Evidence(article, Span(start, start + len(text), text), "content")
+
+    fragment = ev("a", 10, "media reports")
+    claim = ev("a", 90, "that Trump had said the arms race quote reported by NBC")
+    denial = ev("b", 5, "No, this phrase was not said during the conversation")
+    cue = Evidence("b", Span(0, 4, "said"), "cue")
+    assert _round_robin([fragment, claim, denial, cue], {"a": 0, "b": 1}) == [claim, denial, fragment]

@@ -325,11 +325,14 @@ def render_segments(segs: list[Segment]) -> Markup:
 
 
 def _round_robin(evidence: list[Evidence], art_index: dict[str, int]) -> list[Evidence]:
-    """Content evidence taking one article after another, so a short list quotes every outlet."""
+    """Content evidence taking one article after another, so a short list quotes every outlet; in each article the
+    longest first, so a claim's own words come before a fragment nested in its sentence ("media reports")."""
     per: dict[str, list[Evidence]] = {}
     for ev in evidence:
         if ev.article in art_index and ev.role == "content":
             per.setdefault(ev.article, []).append(ev)
+    for lst in per.values():
+        lst.sort(key=lambda e: -len(e.span.text))
     out: list[Evidence] = []
     while any(per.values()):
         for lst in per.values():
