@@ -225,7 +225,8 @@ def assemble(doc: Doc, frames: list[Frame], m: Model, threshold: float | None = 
             z = logit(m.outer, f.feats)
             orphan_ok = 1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0))) >= m.outer_threshold
         inq.append(f.in_quote or not orphan_ok)
-    _continue_quotes(text, out)
+    if frames and frames[0].quotes is not None:  # the quotation regions the frames were read with
+        _continue_quotes(text, frames[0].quotes, out)
     _nest(out)
     if any(inq):
         # "I think..." inside a quotation nobody is credited with, or a relation that reads as a
@@ -237,7 +238,7 @@ def assemble(doc: Doc, frames: list[Frame], m: Model, threshold: float | None = 
     return out
 
 
-def _continue_quotes(text: str, found: list[Attribution]) -> None:
+def _continue_quotes(text: str, index: QuoteIndex, found: list[Attribution]) -> None:
     """Give a quoted speaker the quotation nobody is credited with that runs straight on from their words.
 
     '"It is an honor to welcome her back," said Paul Lee.\n"We look forward to having her on ABC."':
@@ -246,7 +247,7 @@ def _continue_quotes(text: str, found: list[Attribution]) -> None:
     split by its cue is). Only a quotation with nothing but spaces and punctuation between it and
     the end of a direct or mixed relation continues it: a sentence in between ends the run.
     """
-    quotes = [q for q in QuoteIndex(text).quotes
+    quotes = [q for q in index.quotes
               if not any(a.content[0][0] < q.end and q.start < a.content[-1][1] for a in found)
               and not any(q.start <= c0 < q.end for a in found for c0, _ in a.cue)]
     if not quotes:

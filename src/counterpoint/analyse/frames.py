@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from counterpoint.analyse.attribution_quotes import QuoteIndex
 from counterpoint.analyse.doc_index import doc_text
+from counterpoint.analyse.markers import DENIAL_CUES
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -38,7 +39,6 @@ CUE_PREP_OBJECTS = {
 }  # fmt: skip
 SUBJ_DEPS = {"nsubj", "nsubjpass", "csubj"}
 REPORTS_CLAIMING = {"claim", "allege", "suggest", "assert"}
-DENYING = {"deny", "reject", "dismiss", "refute", "debunk", "disprove", "dispute"}
 REPORT_NOUNS = {"report", "claim", "rumor", "rumour", "allegation", "accusation", "story", "article", "speculation"}
 QUOTE_CHARS = set("\"“”„«»`'")
 PUNCT_TRIM = set(",.;:—–-") | {"--"}
@@ -130,7 +130,7 @@ def _reports_claiming(v: Token) -> Token | None:
     """"Peskov denied media reports, claiming that Trump told Putin ...": the reports claim it, not the denier,
     who would be "saying" what he holds. A claiming-word clause on a denial of reports belongs to the reports."""
     h = v.head
-    if not (v.dep_ == "advcl" and v.tag_ == "VBG" and v.lemma_ in REPORTS_CLAIMING and h.lemma_ in DENYING):
+    if not (v.dep_ == "advcl" and v.tag_ == "VBG" and v.lemma_ in REPORTS_CLAIMING and h.lemma_ in DENIAL_CUES):
         return None
     return next((c for c in h.children if c.dep_ == "dobj" and c.lemma_.lower() in REPORT_NOUNS and c.i < v.i), None)
 
