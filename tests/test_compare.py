@@ -395,3 +395,39 @@ def test_a_sentence_telling_of_a_denial_does_not_assert_what_is_denied():
 
     assert asserts("Israeli authorities opened dams near the border, flooding the Gaza Valley.")
     assert not asserts("Israel has denied the claim as “entirely false.”")  # the claim it disputes lies elsewhere
+
+
+def _outlets(*texts: str) -> list:
+    from counterpoint.analyse import analyse
+    from counterpoint.model import Article
+
+    names = ("Wire One", "Daily Two", "Checker Three")
+    return [analyse(Article(id=c * 64, text=t, outlet=n, lang="en"))
+            for c, t, n in zip("abc", texts, names, strict=True)]
+
+
+def test_an_outlet_that_calls_the_story_false_disputes_it():
+    """A rumour is most often disputed in an outlet's own voice, with no denial statement to read."""
+    from counterpoint.compare import compare_story
+
+    one = ("Pop singer Lena Marsh died in a car crash in Los Angeles on Sunday night, her publicist said. "
+           "She was 34. Her last album topped the charts in the spring.")
+    two = ("Singer Lena Marsh has died in a car crash in Los Angeles, according to reports on Sunday. "
+           "Fans left flowers outside her home in Malibu.")
+    three = ("Reports that singer Lena Marsh died in a car crash in Los Angeles are a hoax. "
+             "The story is fake: Marsh is alive and performed in Denver on Monday night. "
+             "It began on a satirical website that publishes made-up celebrity deaths.")
+    c = compare_story(_outlets(one, two, three))
+    disputed = [f for f in c.findings if f.type == "disputed"]
+    assert len(disputed) == 1, [f.summary for f in disputed]
+    f = disputed[0]
+    assert "called false by Checker Three itself" in f.summary
+    shown = {a: " ".join(e.span.text for e in f.evidence if e.article == a) for a in ("a" * 64, "b" * 64, "c" * 64)}
+    assert "car crash" in shown["a" * 64] and "car crash" in shown["b" * 64], "the claim, where it is reported"
+    assert "hoax" in shown["c" * 64], "and the verdict"
+    assert not [g for g in c.findings if g.type == "corroborated" and "car crash" in g.summary], "not corroborated"
+
+    # one "false" in passing is no verdict on the story
+    passing = ("Singer Lena Marsh died in a car crash in Los Angeles on Sunday, police said. "
+               "A false rumour of a second victim spread online overnight.")
+    assert [f for f in compare_story(_outlets(one, two, passing)).findings if f.type == "disputed"] == []
