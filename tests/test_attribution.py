@@ -115,6 +115,15 @@ def test_a_hyphenated_name_the_parse_splits_stays_whole_in_the_source(nlp):
                        "caused if Israel opens up more dams.")
     assert texts(t, find(t, atts, "warned").source) == ["Gaza civil defense services spokesman Muhammad al-Midana"]
 
+def test_a_title_before_a_name_stays_with_the_name(nlp):
+    """'Det.' and 'Atty.' are not sentence ends: the speaker is the detective, not "Det"."""
+    t, atts = run(nlp, '"There was no evidence of foul play," said Det. Aldeson. The family thanked the police.')
+    assert texts(t, find(t, atts, "said").source) == ["Det. Aldeson"]
+    t, atts = run(nlp, '"This is the kind of crime the death penalty was made for," said Dist. Atty. Steve Cooley.')
+    assert texts(t, find(t, atts, "said").source) == ["Dist. Atty. Steve Cooley"]
+    assert [s.text for s in nlp("Sgt. Don Manumaleuna said the suspect fled. He was caught.").sents] == [
+        "Sgt. Don Manumaleuna said the suspect fled.", "He was caught."]
+
 def test_a_quotation_running_on_from_a_quoted_speaker_is_theirs(nlp):
     t, atts = run(nlp, '"We wanted to take the show to another form," Mark said.\n"Hugh seemed to be the perfect '
                        'person.\nHe fits all three bills."\nThe ceremony is in February.\n"A dream," a fan wrote.')

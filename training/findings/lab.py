@@ -58,6 +58,7 @@ def _analysis_stamp() -> str:
     """Changes whenever the code that extraction and analysis run changes (then stores are rebuilt)."""
     src = ROOT / "src" / "counterpoint"
     files = sorted([*(src / "analyse").glob("*.py"), *(src / "extract").glob("*.py"), *(src / "ingest").glob("*.py"),
+                    src / "models" / "__init__.py", src / "models" / "titles.py",
                     src / "models" / "attribution" / "frames.json"])
     return hashlib.sha256(b"".join(p.read_bytes() for p in files)).hexdigest()[:12]
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from counterpoint.analyse.attribution_quotes import QuoteIndex
 from counterpoint.analyse.doc_index import doc_text
 from counterpoint.analyse.markers import DENIAL_CUES
+from counterpoint.models.titles import TITLES
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -141,6 +142,10 @@ def _source_piece(doc: Doc, s: Token) -> Piece | None:
     while b + 2 < len(doc) and doc[b + 1].text in ("-", "–") and not doc[b].whitespace_ and \
             not doc[b + 1].whitespace_ and doc[b + 2].pos_ == "PROPN":
         b += 2
+    # a title the parse left without its name ("said Dist. Atty. Steve Cooley": "Cooley" is a second subject)
+    if doc[b].text in TITLES:
+        while b + 1 < len(doc) and doc[b + 1].pos_ == "PROPN" and doc[b].whitespace_:
+            b += 1
     strip = PUNCT_TRIM | {'"', "“", "”", "''", "``", "'"}
     # a dateline or a headline glued on by the parse: "LONDON (Reuters) - President Obama", "...\n\nMr. X"
     for k in range(b - 1, a, -1):

