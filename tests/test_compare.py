@@ -283,6 +283,8 @@ def test_contradicted_details_point_at_the_differing_values():
     values = sorted(tuple(sorted(e.span.text for e in f.evidence if e.span.text[0].isdigit())) for f in contradicted)
     assert values == [("12", "15"), ("6.1", "6.4")]
     assert not [f for f in contradicted if "Tuesday" in f.summary.split(" — ")[0]], "the same day is no conflict"
+    corroborated = [" ".join(e.span.text for e in f.evidence) for f in c.findings if f.type == "corroborated"]
+    assert not [t for t in corroborated if "12" in t or "6.1" in t], "two values of one slot corroborate nothing"
     only = {f.outlets[0]: f.summary for f in c.findings if f.type == "omitted"}
     assert "Rescue teams" in only["Wire One"] and "promised aid" in only["Daily Two"]
 

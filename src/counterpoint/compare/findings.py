@@ -68,8 +68,9 @@ def find_findings(ctx: Context) -> list[Finding]:
     debunked, debunked_groups = _debunked(ctx, disputed_groups)
     disputed_groups |= debunked_groups
     found: list[Finding] = [*disputed, *debunked]
-    for g in groups:
-        if tuple(g) in disputed_groups:
+    conflicted = _conflicted_groups(ctx)
+    for k, g in enumerate(groups):
+        if tuple(g) in disputed_groups or k in conflicted:
             continue
         if (f := _corroborated(ctx, g)) is not None:
             found.append(f)
@@ -475,17 +476,7 @@ def _contradicted(ctx: Context) -> list[Finding]:
     out = []
     seen: set[tuple[str, str, str]] = set()
     for a, b in sorted(pairs, key=lambda p: -float(sim[p])):
-        found = []
-        for slot in sorted(by_slot[a].keys() & by_slot[b].keys()):  # sorted: set order changes per process
-            va, vb = by_slot[a][slot], by_slot[b][slot]
-            if len({v.key for v, _ in va}) != 1 or len({v.key for v, _ in vb}) != 1:
-                continue
-            (x, xs), (y, ys) = va[0], vb[0]
-            if not conflict(x, y):
-                continue
-            if any(v.key == y.key for v, _ in values[a]) or any(v.key == x.key for v, _ in values[b]):
-                continue  # an outlet that states both figures disagrees with neither
-            found.append((slot[0], x.key, y.key, xs, ys))
+        found = _value_conflicts(values, by_slot, a, b)
         for kind in sorted(places[a].keys() & places[b].keys()):
             (x, xs), (y, ys) = next(iter(places[a][kind].items())), next(iter(places[b][kind].items()))
             one_each = len(places[a][kind]) == 1 and len(places[b][kind]) == 1
@@ -508,6 +499,39 @@ def _contradicted(ctx: Context) -> list[Finding]:
                                _ordered(ctx, {units[a].outlet, units[b].outlet}),
                                _dedupe(evidence + _evidence(ctx, [a, b]))))
     return out
+
+
+def _value_conflicts(values: dict[int, list[tuple[Value, Span]]],
+                     by_slot: dict[int, dict[tuple[str, str], list[tuple[Value, Span]]]],
+                     a: int, b: int) -> list[tuple[str, str, str, Span, Span]]:
+    """(kind, value, other value, their spans) for each slot where units a and b state one differing value."""
+    found = []
+    for slot in sorted(by_slot[a].keys() & by_slot[b].keys()):  # sorted: set order changes per process
+        va, vb = by_slot[a][slot], by_slot[b][slot]
+        if len({v.key for v, _ in va}) != 1 or len({v.key for v, _ in vb}) != 1:
+            continue
+        (x, xs), (y, ys) = va[0], vb[0]
+        if not conflict(x, y):
+            continue
+        if any(v.key == y.key for v, _ in values[a]) or any(v.key == x.key for v, _ in values[b]):
+            continue  # an outlet that states both figures disagrees with neither
+        found.append((slot[0], x.key, y.key, xs, ys))
+    return found
+
+
+def _conflicted_groups(ctx: Context) -> set[int]:
+    """Groups two of whose outlets give one slot different values: "killing at least 10" / "killing three"
+    is no corroboration, whatever else the two sentences share."""
+    units, groups = ctx.units, ctx.alignment.groups
+    multi = [k for k, g in enumerate(groups) if len(_outlets(ctx, g)) >= 2]
+    involved = sorted({i for k in multi for i in groups[k]})
+    if not involved:
+        return set()
+    values = _unit_values(ctx, involved)
+    by_slot = {i: _by_slot(values[i]) for i in involved}
+    return {k for k in multi if any(
+        units[a].outlet != units[b].outlet and _value_conflicts(values, by_slot, a, b)
+        for a in groups[k] for b in groups[k] if a < b)}
 
 
 def _cross_pairs(ctx: Context, mask: np.ndarray) -> list[tuple[int, int]]:
