@@ -15,7 +15,7 @@
 
 Comparisons are written to a temporary folder (they contain article text), never into the repository.
 
-    python bench/findings.py [--baseline ../baseline] [--rounds 3] [--no-cv]
+    python bench/findings.py [--baseline ../baseline] [--rounds 3] [--no-cv] [--python RUNTIME_VENV/bin/python]
 
 Exit status 0 when every bar holds, 1 when one is missed, 2 when the data is missing.
 """
@@ -122,6 +122,10 @@ def main() -> int:
     ap.add_argument("--baseline", default=str(ROOT.parent / "baseline"), help="a checkout of v0.1.0 with its .venv")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--no-cv", action="store_true")
+    ap.add_argument("--python", default=sys.executable,
+                    help="the interpreter that runs this checkout's compare (default: this one); give one of a"
+                         " run-time environment (pip install -e .), since with the training extras installed"
+                         " importing spaCy also imports torch, about 3 s a run the baseline does not pay")
     args = ap.parse_args()
     dev = shared_dir() / "data" / "findings" / "dev"
     if not dev.is_dir():
@@ -129,7 +133,7 @@ def main() -> int:
         return 2
     stories = sorted(d for d in dev.iterdir() if (d / "gold.json").is_file())
     cmds = {"v0.1.0": f"{Path(args.baseline) / '.venv' / 'bin' / 'counterpoint'} compare",
-            "now": f"{sys.executable} -m counterpoint compare"}
+            "now": f"{args.python} -m counterpoint compare"}
     if not Path(cmds["v0.1.0"].split()[0]).exists():
         print(f"no baseline at {args.baseline}: git worktree add {args.baseline} v0.1.0 && python3 -m venv"
               f" {args.baseline}/.venv && {args.baseline}/.venv/bin/pip install -e {args.baseline}", file=sys.stderr)

@@ -61,3 +61,19 @@ def test_abbreviated_dates_are_dates_with_the_fact_they_date() -> None:
     assert a.kind == b.kind == c.kind == "date"
     assert a.key == b.key == "february 22" and a.predicate == "hold"
     assert not conflict(a, b) and conflict(a, c)
+
+
+def test_every_value_is_made_of_words_the_cheap_filter_sees():
+    """Comparing claims skips the parse when two texts share all their value words; that is only safe if
+    every value the parse finds is made of such words."""
+    from counterpoint.compare.slots import parse_values, value_words
+
+    texts = ["A magnitude 6.1 earthquake struck on Tuesday, killing twelve people.",
+             "The 1,500 homes were destroyed at 7:42 on Feb. 22, and dozens of families left.",
+             "Three hundred soldiers arrived in March; about $800 million was pledged, 40% more than in 2013."]
+    for text, values in zip(texts, parse_values(texts), strict=True):
+        words = value_words(text)
+        assert values
+        for v in values:
+            found = value_words(text[v.start:v.end])
+            assert found and found <= words, (text[v.start:v.end], words)

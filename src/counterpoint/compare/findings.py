@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from counterpoint.compare.align import Alignment
-from counterpoint.compare.slots import Value, conflict, parse_values
+from counterpoint.compare.slots import Value, conflict, parse_values, value_words
 from counterpoint.compare.units import Unit, speaker_key
 from counterpoint.model import Entity, Evidence, Finding, Span, Speaker, Statement
 
@@ -523,7 +523,13 @@ def _conflicted_groups(ctx: Context) -> set[int]:
     """Groups two of whose outlets give one slot different values: "killing at least 10" / "killing three"
     is no corroboration, whatever else the two sentences share."""
     units, groups = ctx.units, ctx.alignment.groups
-    multi = [k for k, g in enumerate(groups) if len(_outlets(ctx, g)) >= 2]
+    words = {i: value_words(units[i].text) for g in groups for i in g}
+
+    def differ(g: Sequence[int]) -> bool:  # only then can two of its outlets give one slot two values
+        return any(units[a].outlet != units[b].outlet and words[a] and words[b] and words[a] != words[b]
+                   for a in g for b in g if a < b)
+
+    multi = [k for k, g in enumerate(groups) if len(_outlets(ctx, g)) >= 2 and differ(g)]
     involved = sorted({i for k in multi for i in groups[k]})
     if not involved:
         return set()

@@ -36,6 +36,11 @@ _SCALE = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_
           "m": 1_000_000, "trillion": 1_000_000_000_000}
 _APPROX = {"about", "around", "nearly", "almost", "roughly", "approximately", "some", "over", "more", "than", "least",
            "up", "to", "under", "fewer", "less", "estimated", "an", "as", "many", "much"}
+# Every word a value can be made of: two texts that share all of theirs cannot give one slot two values,
+# so the parse that finds the slots can be skipped for them.
+_TENS = ["thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "dozens?"]
+_HINT = re.compile(r"\d[\d.,:]*|\b(?:" + "|".join(
+    [*NUMBER_WORDS, *_SCALE, *sorted(_WEEKDAYS), *_TENS, *_MONTH_WORD.replace("\\.?", "").split("|")]) + r")\b", re.I)
 _TIME = re.compile(r"^\d{1,2}:\d{2}$")
 _YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
 
@@ -216,6 +221,11 @@ def values_of(doc: Doc) -> list[Value]:
         out.append(Value(kind, key, start, end, measure, _predicate_name(pred), _holder(noun, tok, pred),
                          approximate))
     return out
+
+
+def value_words(text: str) -> frozenset[str]:
+    """The words of a text that could state a value (digits, number words, weekdays, months), lower-cased."""
+    return frozenset(m.group().lower().rstrip(".,:") for m in _HINT.finditer(text))
 
 
 def parse_values(texts: Sequence[str]) -> list[list[Value]]:
