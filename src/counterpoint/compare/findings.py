@@ -176,8 +176,6 @@ _VERDICT = re.compile(
     r"satir\w*|debunk\w*|nonsense|rubbish|not\s+(?:\w+\s+){0,2}true|no\s+(?:truth|evidence|proof|sign)\b)",
     re.I,
 )
-
-
 VERDICTS_SHOWN = 3
 VERDICT_CHARS = 500  # a finding's evidence is a passage, never most of an article
 # An article that debunks a story says so more than once (headline and body, "The claims are nonsense." and
@@ -243,7 +241,7 @@ def _few(ctx: Context, members: list[int], shown: dict[str, int]) -> list[int]:
     covered: set[int] = set()
     for i in sorted(members, key=lambda i: ctx.units[i].order):
         u = ctx.units[i]
-        spans = [e.span for e in ctx.units[i].evidence]
+        spans = [e.span for e in u.evidence]
         if u.article in shown:
             spans += [e.span for e in ctx.units[shown[u.article]].evidence]
         more = covered | {c for sp in spans for c in range(sp.start, sp.end)}
