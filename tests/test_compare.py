@@ -429,6 +429,14 @@ def test_an_outlet_that_calls_the_story_false_disputes_it():
     assert "hoax" in shown["c" * 64], "and the verdict"
     assert not [g for g in c.findings if g.type == "corroborated" and "car crash" in g.summary], "not corroborated"
 
+    # a charge of false statements, or fake passports, is no verdict on a report
+    fraud = ("The businessman was arrested in Miami on Monday on charges of wire fraud, police said. "
+             "He was also charged with making false statements to federal investigators in March. "
+             "Officers found two fake passports and a large amount of cash in his car at the airport.")
+    arrest = ("A businessman was arrested in Miami on Monday on wire fraud charges, police said. "
+              "He is due in court on Friday.")
+    assert [f for f in compare_story(_outlets(arrest, arrest.replace("Friday", "Thursday"), fraud)).findings
+            if f.type == "disputed"] == []
     # one "false" in passing is no verdict on the story
     passing = ("Singer Lena Marsh died in a car crash in Los Angeles on Sunday, police said. "
                "A false rumour of a second victim spread online overnight.")

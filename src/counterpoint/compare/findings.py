@@ -176,6 +176,12 @@ _VERDICT = re.compile(
     r"satir\w*|debunk\w*|nonsense|rubbish|not\s+(?:\w+\s+){0,2}true|no\s+(?:truth|evidence|proof|sign)\b)",
     re.I,
 )
+# What a verdict is passed on: a report, a story, a post, a picture. "Charged with making false statements"
+# and "the fake passports" say nothing of a report; "This is false." needs no noun.
+_REPORTED_THING = re.compile(
+    r"\b(?:stor(?:y|ies)|reports?|claims?|articles?|rumou?rs?|posts?|posting|news|site|website|video|photo|"
+    r"image|picture|quote|hoax\w*|debunk\w*|satir\w*)\b", re.I)
+SHORT_VERDICT = 8  # words
 VERDICTS_SHOWN = 3
 VERDICT_CHARS = 500  # a finding's evidence is a passage, never most of an article
 # An article that debunks a story says so more than once (headline and body, "The claims are nonsense." and
@@ -192,7 +198,7 @@ def _debunked(ctx: Context, disputed: set[tuple[int, ...]]) -> tuple[list[Findin
     outlets carry, not aligned with one. A central claim a denial already disputes is left to that finding.
     """
     units, groups = ctx.units, ctx.alignment.groups
-    verdicts = [i for i, u in enumerate(units) if u.status != "denied" and _VERDICT.search(u.text)]
+    verdicts = [i for i, u in enumerate(units) if u.status != "denied" and _is_verdict(u.text)]
     if not verdicts or not groups:
         return [], set()
     called = set(verdicts)
@@ -233,6 +239,10 @@ def _debunked(ctx: Context, disputed: set[tuple[int, ...]]) -> tuple[list[Findin
             evidence=_evidence(ctx, [*shown.values(), *members]),
         ))
     return findings, ({tuple(groups[central])} if findings else set())
+
+
+def _is_verdict(text: str) -> bool:
+    return bool(_VERDICT.search(text)) and (bool(_REPORTED_THING.search(text)) or len(text.split()) <= SHORT_VERDICT)
 
 
 def _few(ctx: Context, members: list[int], shown: dict[str, int]) -> list[int]:
