@@ -408,17 +408,20 @@ def _outlets(*texts: str) -> list:
             for c, t, n in zip("abc", texts, names, strict=True)]
 
 
+RUMOUR = ("Pop singer Lena Marsh died in a car crash in Los Angeles on Sunday night, her publicist said. "
+          "She was 34. Her last album topped the charts in the spring.",
+          "Singer Lena Marsh has died in a car crash in Los Angeles, according to reports on Sunday. "
+          "Fans left flowers outside her home in Malibu.",
+          "Reports that singer Lena Marsh died in a car crash in Los Angeles are a hoax. "
+          "The story is fake: Marsh is alive and performed in Denver on Monday night. "
+          "It began on a satirical website that publishes made-up celebrity deaths.")
+
+
 def test_an_outlet_that_calls_the_story_false_disputes_it():
     """A rumour is most often disputed in an outlet's own voice, with no denial statement to read."""
     from counterpoint.compare import compare_story
 
-    one = ("Pop singer Lena Marsh died in a car crash in Los Angeles on Sunday night, her publicist said. "
-           "She was 34. Her last album topped the charts in the spring.")
-    two = ("Singer Lena Marsh has died in a car crash in Los Angeles, according to reports on Sunday. "
-           "Fans left flowers outside her home in Malibu.")
-    three = ("Reports that singer Lena Marsh died in a car crash in Los Angeles are a hoax. "
-             "The story is fake: Marsh is alive and performed in Denver on Monday night. "
-             "It began on a satirical website that publishes made-up celebrity deaths.")
+    one, two, three = RUMOUR
     c = compare_story(_outlets(one, two, three))
     disputed = [f for f in c.findings if f.type == "disputed"]
     assert len(disputed) == 1, [f.summary for f in disputed]
@@ -441,3 +444,15 @@ def test_an_outlet_that_calls_the_story_false_disputes_it():
     passing = ("Singer Lena Marsh died in a car crash in Los Angeles on Sunday, police said. "
                "A false rumour of a second victim spread online overnight.")
     assert [f for f in compare_story(_outlets(one, two, passing)).findings if f.type == "disputed"] == []
+
+
+def test_the_terminal_shows_a_debunk_in_the_outlets_own_words(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name, text in zip(("wire-one", "daily-two", "checker-three"), RUMOUR, strict=True):
+        (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+    r = run_cli("compare", str(folder), "--db", str(tmp_path / "c.db"), "--no-color")
+    out = " ".join(r.stdout.decode("utf-8").split())
+    assert r.returncode == 0, r.stderr
+    assert "called false by Checker Three itself" in out
+    assert "Checker Three says: “Reports that singer Lena Marsh died in a car crash in Los Angeles are a hoax.”" in out

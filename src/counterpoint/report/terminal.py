@@ -190,9 +190,14 @@ def _print_dispute(c: Comparison, f: Finding, outlet_of: dict[str, str], console
                     key=lambda st: (st.kind == "direct", len(st.content_text)), default=None)
         denial = max((cs.statement for cs in mine if cs.statement.denial),
                      key=lambda st: len(st.content_text), default=None)
-        if claim is None and denial is None:
-            continue
         outlet = escape(outlet_of.get(a.id, "?"))
+        if claim is None and denial is None:
+            # an outlet's own words (a debunk in its own voice): the longest passage the finding points at
+            said = max((e.span.text for e in f.evidence if e.article == a.id and e.role in ("content", "sentence")),
+                       key=len, default=None)
+            if said:
+                console.print(f"    [dim]{outlet} says:[/dim] “{escape(_clip(said.strip(_QUOTE_MARKS), 120))}”")
+            continue
         if claim is not None:
             cue = " ".join(x.text for x in claim.cue)
             quote = escape(_clip(claim.content_text.strip(_QUOTE_MARKS)))
