@@ -68,13 +68,14 @@ def find_findings(ctx: Context) -> list[Finding]:
     debunked, debunked_groups = _debunked(ctx, disputed_groups)
     disputed_groups |= debunked_groups
     found: list[Finding] = [*disputed, *debunked]
-    conflicted = _conflicted_groups(ctx)
+    values: dict[int, list[tuple[Value, Span]]] = {}  # unit -> its values, parsed once for both rules below
+    conflicted = _conflicted_groups(ctx, values)
     for k, g in enumerate(groups):
         if tuple(g) in disputed_groups or k in conflicted:
             continue
         if (f := _corroborated(ctx, g)) is not None:
             found.append(f)
-    found.extend(_contradicted(ctx))
+    found.extend(_contradicted(ctx, values))
     single = [f for g in groups if (f := _single_sourced(ctx, g)) is not None]
     single.sort(key=lambda f: (-len(f.outlets), -f.confidence))
     found.extend(single)
@@ -464,7 +465,7 @@ def _mentions_place(u: Unit, key: str) -> bool:
     return key in {_place_key(g) for g in grams}
 
 
-def _contradicted(ctx: Context) -> list[Finding]:
+def _contradicted(ctx: Context, values: dict[int, list[tuple[Value, Span]]]) -> list[Finding]:
     """The same fact with a different number, amount, date, time or place in another outlet.
 
     Read on every pair of units of two outlets likely enough to report the same claim (a pair
@@ -478,7 +479,7 @@ def _contradicted(ctx: Context) -> list[Finding]:
     if not pairs:
         return []
     involved = sorted({i for p in pairs for i in p})
-    values = _unit_values(ctx, involved)
+    _unit_values(ctx, involved, values)
     by_slot = {i: _by_slot(values[i]) for i in involved}
     places = {i: _places(ctx, units[i]) for i in involved}
     out = []
@@ -527,7 +528,7 @@ def _value_conflicts(values: dict[int, list[tuple[Value, Span]]],
     return found
 
 
-def _conflicted_groups(ctx: Context) -> set[int]:
+def _conflicted_groups(ctx: Context, values: dict[int, list[tuple[Value, Span]]]) -> set[int]:
     """Groups two of whose outlets give one slot different values: "killing at least 10" / "killing three"
     is no corroboration, whatever else the two sentences share."""
     units, groups = ctx.units, ctx.alignment.groups
@@ -541,7 +542,7 @@ def _conflicted_groups(ctx: Context) -> set[int]:
     involved = sorted({i for k in multi for i in groups[k]})
     if not involved:
         return set()
-    values = _unit_values(ctx, involved)
+    _unit_values(ctx, involved, values)
     by_slot = {i: _by_slot(values[i]) for i in involved}
     return {k for k in multi if any(
         units[a].outlet != units[b].outlet and _value_conflicts(values, by_slot, a, b)
@@ -556,16 +557,15 @@ def _cross_pairs(ctx: Context, mask: np.ndarray) -> list[tuple[int, int]]:
             if units[a].outlet < units[b].outlet and units[a].article != units[b].article]
 
 
-def _unit_values(ctx: Context, involved: Sequence[int]) -> dict[int, list[tuple[Value, Span]]]:
-    """The values each unit states, with their spans in its article."""
-    spans = {i: [e.span for e in ctx.units[i].evidence if e.role in ("content", "sentence")] for i in involved}
-    flat = [(i, sp) for i in involved for sp in spans[i]]
+def _unit_values(ctx: Context, involved: Sequence[int], values: dict[int, list[tuple[Value, Span]]]) -> None:
+    """Add to `values` what each unit not yet in it states, with their spans in its article (one parse)."""
+    todo = [i for i in involved if i not in values]
+    flat = [(i, e.span) for i in todo for e in ctx.units[i].evidence if e.role in ("content", "sentence")]
     parsed = parse_values([sp.text for _, sp in flat])
-    values: dict[int, list[tuple[Value, Span]]] = {i: [] for i in involved}
+    values.update({i: [] for i in todo})
     for (i, sp), vals in zip(flat, parsed, strict=True):
         for v in vals:
             values[i].append((v, Span(sp.start + v.start, sp.start + v.end, sp.text[v.start:v.end])))
-    return values
 
 
 def _by_slot(values: list[tuple[Value, Span]]) -> dict[tuple[str, str], list[tuple[Value, Span]]]:

@@ -40,7 +40,7 @@ _APPROX = {"about", "around", "nearly", "almost", "roughly", "approximately", "s
 # so the parse that finds the slots can be skipped for them.
 _TENS = ["thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "dozens?"]
 _HINT = re.compile(r"\d[\d.,:]*|\b(?:" + "|".join(
-    [*NUMBER_WORDS, *_SCALE, *sorted(_WEEKDAYS), *_TENS, *_MONTH_WORD.replace("\\.?", "").split("|")]) + r")\b", re.I)
+    [*NUMBER_WORDS, *_SCALE, *sorted(_WEEKDAYS), *_TENS, *_MONTH_OF]) + r")\b", re.I)
 _TIME = re.compile(r"^\d{1,2}:\d{2}$")
 _YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
 

@@ -183,6 +183,7 @@ _QUOTE_MARKS = "\"'“”‘’ ,"
 def _print_dispute(c: Comparison, f: Finding, outlet_of: dict[str, str], console: Console) -> None:
     """Per article: how it words the claim, and the denial it reports."""
     by_id = {cs.id: cs for cs in c.statements}
+    own_words = {e.article: e.span.text for e in _quotes(f.evidence, {a.id: a.text for a in c.articles})}
     for a in c.articles:
         mine = [by_id[s] for s in f.statements if s in by_id and by_id[s].article == a.id]
         # A quotation shows best what was said; otherwise the fullest report of it.
@@ -193,9 +194,7 @@ def _print_dispute(c: Comparison, f: Finding, outlet_of: dict[str, str], console
         outlet = escape(outlet_of.get(a.id, "?"))
         if claim is None and denial is None:
             # an outlet's own words (a debunk in its own voice): the longest passage the finding points at
-            said = max((e.span.text for e in f.evidence if e.article == a.id and e.role in ("content", "sentence")),
-                       key=len, default=None)
-            if said:
+            if said := own_words.get(a.id):
                 console.print(f"    [dim]{outlet} says:[/dim] “{escape(_clip(said.strip(_QUOTE_MARKS), 120))}”")
             continue
         if claim is not None:
