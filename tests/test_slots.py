@@ -21,6 +21,7 @@ def _only(values, kind="number"):
     ("The blast killed one person in the square.", "The blast killed four people in the square."),
     ("The quake had a magnitude of 6.1, officials said.", "The quake had a magnitude of 5.9, officials said."),
     ("She spent the next two days crying.", "She spent three days mourning."),
+    ("The flood that hit the valley left 40 people dead.", "The flood that hit the valley killed 45 people."),
 ])
 def test_two_values_of_one_slot_conflict(a: str, b: str) -> None:
     va, vb = _values(a, b)
@@ -32,6 +33,7 @@ def test_two_values_of_one_slot_conflict(a: str, b: str) -> None:
     ("A 26-year-old teacher was named.", "A 16-year-old boy was named."),  # two holders
     ("About 300 people attended the rally.", "300 people attended the rally."),  # a rounding
     ("The storm destroyed 12 homes.", "The storm injured 15 people."),  # two quantities
+    ("The storm left 300 people homeless.", "The storm killed 310 people."),  # left homeless is not dead
 ])
 def test_values_of_different_slots_or_roundings_do_not(a: str, b: str) -> None:
     va, vb = _values(a, b)
@@ -42,6 +44,20 @@ def test_scraped_thousands_are_one_number() -> None:
     (values,) = _values("The island is home to 120, 000 people.")
     v = _only(values)
     assert v.key == "120000" and v.measure == "person"
+
+
+def test_a_misprinted_telephone_number_conflicts_with_the_right_one_and_other_lines_do_not() -> None:
+    a, b = _values("Residents can call the council hotline on 0161 496 0000 or the police on 0845 125 2222.",
+                   "Residents can call the council hotline on 0161 496 000, the county said.")
+    assert [v.key for v in a if v.kind == "phone"] == ["01614960000", "08451252222"]
+    assert conflict(a[0], _only(b, "phone"))
+    assert not conflict(a[1], _only(b, "phone"))  # another line (area code), not another number for this one
+    assert not any(conflict(x, y) for x in a for y in a)  # and no number splits into counts that conflict
+
+
+def test_year_ranges_are_years_not_telephone_numbers() -> None:
+    (values,) = _values("He served as mayor 1990-1995 and again 2001-2004.")
+    assert {v.kind for v in values} == {"year"}
 
 
 def test_weekdays_and_clock_times_are_values() -> None:
@@ -70,7 +86,8 @@ def test_every_value_is_made_of_words_the_cheap_filter_sees():
 
     texts = ["A magnitude 6.1 earthquake struck on Tuesday, killing twelve people.",
              "The 1,500 homes were destroyed at 7:42 on Feb. 22, and dozens of families left.",
-             "Three hundred soldiers arrived in March; about $800 million was pledged, 40% more than in 2013."]
+             "Three hundred soldiers arrived in March; about $800 million was pledged, 40% more than in 2013.",
+             "Call 0845 125 2222 or (555) 123-4567 if you saw the van."]
     for text, values in zip(texts, parse_values(texts), strict=True):
         words = value_words(text)
         assert values

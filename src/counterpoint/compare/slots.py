@@ -42,6 +42,9 @@ _TENS = ["thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "do
 _HINT = re.compile(r"\d[\d.,:]*|\b(?:" + "|".join(
     [*NUMBER_WORDS, *_SCALE, *sorted(_WEEKDAYS), *_TENS, *_MONTH_OF]) + r")\b", re.I)
 _TIME = re.compile(r"^\d{1,2}:\d{2}$")
+# "0845 125 2222", "(555) 123-4567", "+44 20 7946 0958": one telephone number, not three counts
+_PHONE = re.compile(r"(?<![\w.,])(?:\+\d{1,3}[ -]?)?(?:\(\d{2,5}\)[ -]?|\d{2,5}[ -])"
+                    r"(?:\d{2,5}[ -]){0,2}\d{3,8}(?!\w|[.,]\d)")
 _YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
 
 
@@ -49,7 +52,7 @@ _YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
 class Value:
     """One value a text states, with its slot."""
 
-    kind: str  # number, amount, percentage, year, date, weekday, time
+    kind: str  # number, amount, percentage, year, date, weekday, time, phone
     key: str  # the value, normalised: "1000", "$800000000", "friday", "7:42"
     start: int  # offsets into the text that was parsed
     end: int
@@ -148,10 +151,38 @@ def _holder(noun: Token | None, tok: Token, predicate: Token | None) -> str:
     return ""
 
 
+def _resultative(pred: Token | None) -> Token | None:
+    """"A quake that left 31,000 people dead" says how many died: the state the verb leaves them in."""
+    if pred is None or pred.lemma_.lower() != "leave":
+        return pred
+    for node in (pred, *pred.children):
+        for child in node.children:
+            if child.dep_ in ("oprd", "acomp", "xcomp", "amod", "ccomp") and child.lemma_.lower() in _SAME_PREDICATE:
+                return child
+    return pred
+
+
+def _phones(doc: Doc, taken: set[int]) -> list[Value]:
+    out = []
+    for m in _PHONE.finditer(doc.text):
+        digits = re.sub(r"\D", "", m.group())
+        span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+        marked = m.group()[0] in "+(0"  # a year range "1990-1995" is no number to call
+        if span is None or not (9 if not marked else 7) <= len(digits) <= 13:
+            continue
+        pred = _predicate(None, span.root)
+        # its measure is its area code: "the police on 0845 ..." and "Crimestoppers on 0800 ..." are two lines,
+        # "0845 125 222" and "0845 125 2222" one line misprinted
+        out.append(Value("phone", digits, m.start(), m.end(), f"phone {digits[:4]}", _predicate_name(pred),
+                         _holder(None, span.root, pred), False))
+        taken.update(range(span.start, span.end))
+    return out
+
+
 def values_of(doc: Doc) -> list[Value]:
     """Every value of a parsed text, with its slot."""
-    out: list[Value] = []
     taken: set[int] = set()
+    out: list[Value] = _phones(doc, taken)
     for ent in doc.ents:
         if ent.label_ == "DATE":
             m = re.search(rf"\b(?:{_MONTH_WORD})\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{_MONTH_WORD})(?!\w)", ent.text)
@@ -218,8 +249,8 @@ def values_of(doc: Doc) -> list[Value]:
                     break
         approximate = any(w.text.lower() in _APPROX for w in doc[max(0, tok.i - 3):tok.i])
         key = f"{value:g}" if kind != "amount" else f"{(prev.text if prev else '')}{value:g}"
-        out.append(Value(kind, key, start, end, measure, _predicate_name(pred), _holder(noun, tok, pred),
-                         approximate))
+        out.append(Value(kind, key, start, end, measure, _predicate_name(_resultative(pred)),
+                         _holder(noun, tok, pred), approximate))
     return out
 
 
@@ -243,7 +274,7 @@ def _one_slot(a: Value, b: Value) -> bool:
     predicate or the same holder to tie the two to one fact."""
     if a.kind != b.kind:
         return False
-    if a.kind in ("number", "amount", "percentage") and (not a.measure or a.measure != b.measure):
+    if a.kind in ("number", "amount", "percentage", "phone") and (not a.measure or a.measure != b.measure):
         return False
     if a.predicate and b.predicate and a.predicate != b.predicate:
         return False
