@@ -82,25 +82,40 @@ def align(units: Sequence[Unit], encoder: Encoder, model: PairModel | None = Non
 
 def link_groups(units: Sequence[Unit], scored: Scored, link: float) -> list[list[int]]:
     """Average linkage over the scored pairs: the likeliest pairs first; two groups join when their scored
-    cross pairs are, on average, likelier than `link` to be one claim."""
+    cross pairs are, on average, likelier than `link` to be one claim.
+
+    Then a second pass over the same pairs: two claims each told in one article only join when their
+    likeliest pair reaches `link`, whatever the average. There the average is dragged down by each
+    article's own restatements (a sentence and the quote inside it, which the other's words match less
+    well), not by a chain of look-alikes, so two outlets' reports of one claim are not left as two
+    claims, each "only in" its outlet (story CV: corroborated recall 0.306 -> 0.349 at the same precision).
+    """
     n = len(units)
     group_of = list(range(n))
     members: dict[int, list[int]] = {i: [i] for i in range(n)}
     p = {pair: float(x) for pair, x in zip(scored.pairs, scored.same, strict=True)}
-    for (i, j), x in sorted(p.items(), key=lambda kv: (-kv[1], kv[0])):
-        if x < link:
-            break
+    likeliest = [(i, j) for (i, j), x in sorted(p.items(), key=lambda kv: (-kv[1], kv[0])) if x >= link]
+
+    def join(gi: int, gj: int) -> None:
+        keep, drop = (gi, gj) if len(members[gi]) >= len(members[gj]) else (gj, gi)
+        for m in members[drop]:
+            group_of[m] = keep
+        members[keep].extend(members.pop(drop))
+
+    for i, j in likeliest:
         gi, gj = group_of[i], group_of[j]
         if gi == gj:
             continue
         cross = [p[(min(a, b), max(a, b))] for a in members[gi] for b in members[gj]
                  if (min(a, b), max(a, b)) in p]
-        if sum(cross) / len(cross) < link:
-            continue
-        keep, drop = (gi, gj) if len(members[gi]) >= len(members[gj]) else (gj, gi)
-        for m in members[drop]:
-            group_of[m] = keep
-        members[keep].extend(members.pop(drop))
+        if sum(cross) / len(cross) >= link:
+            join(gi, gj)
+    for i, j in likeliest:
+        gi, gj = group_of[i], group_of[j]
+        if gi != gj and units[i].article != units[j].article and \
+                all(units[m].article == units[i].article for m in members[gi]) and \
+                all(units[m].article == units[j].article for m in members[gj]):
+            join(gi, gj)
     groups = [sorted(m) for m in members.values()]
     groups.sort(key=lambda g: (units[g[0]].order, units[g[0]].article))
     return groups
