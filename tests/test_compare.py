@@ -456,3 +456,19 @@ def test_the_terminal_shows_a_debunk_in_the_outlets_own_words(tmp_path):
     assert r.returncode == 0, r.stderr
     assert "called false by Checker Three itself" in out
     assert "Checker Three says: “Reports that singer Lena Marsh died in a car crash in Los Angeles are a hoax.”" in out
+
+
+def test_a_misprinted_hotline_number_is_a_contradiction_and_two_lines_are_not():
+    from counterpoint.compare import compare_story
+
+    one = ("A warehouse fire closed the ring road in Leeds on Sunday, and no one was hurt. "
+           "Anyone with information is asked to call West Yorkshire Police on 0113 496 0123.")
+    two = ("A fire at a warehouse closed the Leeds ring road on Sunday; nobody was injured. "
+           "Anyone with information is asked to call West Yorkshire Police on 0113 496 0132.")
+    found = [f for f in compare_story(_two_outlets(one, two)).findings if f.type == "contradicted"]
+    assert len(found) == 1 and found[0].summary.startswith("Contradicted telephone number: ")
+    assert "Wire One says 0113 496 0123" in found[0].summary and "Daily Two says 0113 496 0132" in found[0].summary
+    assert {e.span.text for e in found[0].evidence} >= {"0113 496 0123", "0113 496 0132"}
+
+    lines = two.replace("call West Yorkshire Police on 0113 496 0132", "call Crimestoppers on 0800 555 111")
+    assert [f for f in compare_story(_two_outlets(one, lines)).findings if f.type == "contradicted"] == []

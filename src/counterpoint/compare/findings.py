@@ -406,6 +406,7 @@ _PLACE_ALIASES = {
     "uae": "uae", "unitedarabemirates": "uae", "ussr": "ussr", "sovietunion": "ussr",
 }  # fmt: skip
 _PREV_WORD = re.compile(r"([A-Za-z][\w-]*)\W*$")
+_KIND_WORDS = {"phone": "telephone number"}  # a value kind as a summary names it
 
 
 def _places(ctx: Context, u: Unit) -> dict[str, dict[str, Span]]:
@@ -501,7 +502,7 @@ def _contradicted(ctx: Context, values: dict[int, list[tuple[Value, Span]]]) -> 
                 continue
             seen.add((kind, x, y))
             who_a, who_b = units[a].outlet, units[b].outlet
-            summary = (f"Contradicted {kind}: {who_a} says {xs.text}, {who_b} says {ys.text} — "
+            summary = (f"Contradicted {_KIND_WORDS.get(kind, kind)}: {who_a} says {xs.text}, {who_b} says {ys.text} — "
                        f"{units[a].shown}")
             evidence = [Evidence(units[a].article, xs, "content"), Evidence(units[b].article, ys, "content")]
             out.append(Finding("", "contradicted", summary, float(sim[a, b]), _statement_ids(ctx, [a, b]),

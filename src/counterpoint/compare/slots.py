@@ -280,6 +280,8 @@ def _one_slot(a: Value, b: Value) -> bool:
         return False
     if a.holder and b.holder and a.holder != b.holder:
         return False
+    if a.kind == "phone":  # the area code already ties two numbers to one line
+        return True
     return bool((a.predicate and a.predicate == b.predicate) or (a.holder and a.holder == b.holder))
 
 
