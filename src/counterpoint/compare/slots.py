@@ -163,12 +163,13 @@ def _resultative(pred: Token | None) -> Token | None:
 
 
 def _phones(doc: Doc, taken: set[int]) -> list[Value]:
+    """Telephone numbers, read before the numbers so that their digit groups are not counted (`taken`)."""
     out = []
     for m in _PHONE.finditer(doc.text):
         digits = re.sub(r"\D", "", m.group())
         span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
-        marked = m.group()[0] in "+(0"  # a year range "1990-1995" is no number to call
-        if span is None or not (9 if not marked else 7) <= len(digits) <= 13:
+        shortest = 7 if m.group()[0] in "+(0" else 9  # a year range "1990-1995" is no number to call
+        if span is None or not shortest <= len(digits) <= 13:
             continue
         pred = _predicate(None, span.root)
         # its measure is its area code: "the police on 0845 ..." and "Crimestoppers on 0800 ..." are two lines,
