@@ -3,7 +3,7 @@
 
     python training/findings/tune.py                    # the shipped settings, cross-validated
     python training/findings/tune.py --grid             # every setting of GRID; the best is written back
-                                                        # (best macro-F1 among those with omitted P@10 >= 0.60)
+                                                        # (see choose(): macro-F1, omitted P@10, corroborated P)
 
 Each of 5 folds trains the learned parts (the claim-pair model) on the other folds' stories and
 compares the held-out stories with them; the held-out comparisons of all the keyed stories are then scored
@@ -30,7 +30,8 @@ import train_pairs
 from counterpoint.compare.pairs import MODEL, PairModel
 from counterpoint.workflow import compare_stored
 
-GRID = {"link": [0.35, 0.45, 0.55], "carried": [0.3, 0.45], "contradicts_at": [0.5, 0.7]}
+GRID = {"link": [0.45, 0.55, 0.65], "carried": [0.25, 0.3, 0.4], "contradicts_at": [0.5]}
+NOISE = 0.01  # one contradiction or dispute more or less moves macro-F1 by ~0.006 on our keys: closer is a tie
 THRESHOLDS = ("link", "carried", "contradicts_at")
 
 
@@ -87,20 +88,32 @@ def main() -> None:
         print(result["table"])
         print(summary(result))
         return
-    best = None
     names = list(GRID)
+    scored = []
     for combo in itertools.product(*(GRID[n] for n in names)):
         setting = {**current, **dict(zip(names, combo, strict=True))}
         result = cv.score(**setting)
         print(" ".join(f"{k} {v:.2f}" for k, v in setting.items()) + f": {summary(result)}", flush=True)
-        # The best macro-F1 among the settings whose omissions rank well enough for the issue's bar (salient
-        # precision@10 of 0.60); another setting only if none does.
-        key = (round(result.get("omitted_salient_precision_at_10") or 0, 2) >= 0.60, result["macro_f1"])
-        if best is None or key > best[0]:
-            best = (key, setting)
-    shipped.update(best[1])
+        scored.append((result, setting))
+    best = choose(scored)
+    shipped.update(best)
     MODEL.write_text(json.dumps(shipped, indent=1) + "\n")
-    print(f"best: {best[1]} -> {MODEL}")
+    print(f"best: {best} -> {MODEL}")
+
+
+def choose(scored: list[tuple[dict, dict]]) -> dict:
+    """The setting to ship. Those within NOISE of the best macro-F1 are equal on it; of those, the one whose
+    first findings a reader sees are most often right: omitted salient precision@10 (the issue's bar is
+    0.60), then corroborated precision (bar 0.90: a wrong "corroborated" tells a fact-checker a claim stands
+    when it does not), both to two decimals, then macro-F1."""
+    top = max(r["macro_f1"] for r, _ in scored)
+    near = [(r, s) for r, s in scored if r["macro_f1"] >= top - NOISE]
+    return max(near, key=lambda rs: (round(rs[0].get("omitted_salient_precision_at_10") or 0, 2),
+                                     round(_precision(rs[0], "corroborated"), 2), rs[0]["macro_f1"]))[1]
+
+
+def _precision(result: dict, kind: str) -> float:
+    return next((r.get("precision") or 0.0 for r in result.get("totals", []) if r["type"] == kind), 0.0)
 
 
 if __name__ == "__main__":
