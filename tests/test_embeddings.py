@@ -103,3 +103,15 @@ def test_missing_model_names_the_file(tmp_path: Path) -> None:
     shutil.copy(MODEL_DIR / "tokenizer.json", partial)
     with pytest.raises(ModelMissing, match=r"model\.int8\.onnx"):
         SentenceEncoder(partial)
+
+
+def test_word_pieces_come_from_the_same_pass(encoder: SentenceEncoder) -> None:
+    texts = ["The Kremlin denied the report!", "", "Peskov: 'no'."]
+    vectors, pieces = encoder.encode_with_tokens(texts)
+    np.testing.assert_array_equal(vectors, encoder.encode(texts))
+    # [CLS], [SEP] and punctuation are not words to match; what is left is one unit row per word piece.
+    assert [encoder.tokenizer.id_to_token(int(i)) for i in pieces[0].ids] == [
+        "the", "k", "##rem", "##lin", "denied", "the", "report"]
+    assert len(pieces[1].ids) == 0
+    assert [encoder.tokenizer.id_to_token(int(i)) for i in pieces[2].ids] == ["pe", "##sko", "##v", "no"]
+    np.testing.assert_allclose(np.linalg.norm(pieces[0].vectors, axis=1), 1.0, atol=1e-5)

@@ -2,9 +2,10 @@
 
 Sentence embeddings alone score two different claims on one topic alike, and word
 overlap alone misses paraphrase; what tells them apart is a combination — the
-embedding cosine, the story-weighted words they share, whether their numbers and
-names agree, whether one is the other's best match in its article, whether the same
-speaker says both. Rather than hand-weighting these, a logistic model over them is
+embedding cosine, how well each one's words find their counterparts in the other
+(matched in context, word piece by word piece), the story-weighted words they share,
+whether their numbers and names agree, whether one is the other's best match in its
+article, whether the same speaker says both. Rather than hand-weighting these, a logistic model over them is
 trained on the project's own keyed stories (`training/findings/train_pairs.py`,
 weights and model card in `models/claims/`), its settings chosen by story-level
 cross-validation.
@@ -32,12 +33,15 @@ from counterpoint.compare.logistic import Logistic
 from counterpoint.compare.stance import content_stems
 from counterpoint.compare.units import Unit, speaker_key
 from counterpoint.model import Entity
+from counterpoint.models.embeddings import Tokens
 
 
 class Encoder(Protocol):
     """What pair scoring needs from a sentence encoder (counterpoint.models.embeddings.SentenceEncoder)."""
 
     def encode(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def encode_with_tokens(self, texts: Sequence[str]) -> tuple[np.ndarray, list[Tokens]]: ...
 
 
 MODEL = Path(__file__).resolve().parents[1] / "models" / "claims" / "pairs.json"
@@ -50,7 +54,7 @@ FEATURES = (
     "cos", "lex", "contain", "jaccard", "cos_x_lex", "rank_ab", "rank_ba", "mutual_best", "num_shared",
     "num_clash", "name_shared", "name_only", "same_speaker", "other_speaker", "both_statements",
     "one_statement", "len_ratio", "position_gap", "both_lead", "one_denied", "same_article", "short",
-    "content_cos", "speaker_x_content",
+    "content_cos", "speaker_x_content", "align_low", "align_high", "align_f",
 )
 
 
@@ -129,8 +133,29 @@ def candidate_pairs(units: Sequence[Unit], combined: np.ndarray, k: int = CANDID
     return sorted(pairs)
 
 
+def piece_weights(tokens: Sequence[Tokens]) -> list[np.ndarray]:
+    """Each word piece's IDF among the story's units: matching "the" says little, matching "arson" much."""
+    df = Counter(int(t) for tok in tokens for t in set(tok.ids.tolist()))
+    n = len(tokens)
+    return [np.array([math.log((n + 1) / (df[int(t)] + 0.5)) for t in tok.ids], dtype=np.float32) for tok in tokens]
+
+
+def token_alignment(a: Tokens, b: Tokens, wa: np.ndarray, wb: np.ndarray) -> tuple[float, float, float]:
+    """How well each text's words find a counterpart in the other (IDF-weighted greedy matching of contextual
+    word pieces, BERTScore): the lower and the higher of the two directions, and their harmonic mean. A claim
+    reported inside a longer sentence scores high one way and low the other."""
+    if not len(a.ids) or not len(b.ids):
+        return 0.0, 0.0, 0.0
+    sim = a.vectors @ b.vectors.T
+    recall = float(sim.max(axis=1) @ wa / max(float(wa.sum()), 1e-9))
+    precision = float(sim.max(axis=0) @ wb / max(float(wb.sum()), 1e-9))
+    f = 2 * recall * precision / max(recall + precision, 1e-9)
+    return min(recall, precision), max(recall, precision), f
+
+
 def pair_features(i: int, j: int, units: Sequence[Unit], signals: Sequence[UnitSignals], cos: np.ndarray,
-                  lex: np.ndarray, rank: dict[tuple[int, int], int], content_cos: np.ndarray) -> list[float]:
+                  lex: np.ndarray, rank: dict[tuple[int, int], int], content_cos: np.ndarray,
+                  tokens: Sequence[Tokens], weights: Sequence[np.ndarray]) -> list[float]:
     a, b, sa, sb = units[i], units[j], signals[i], signals[j]
     shared = len(sa.stems & sb.stems)
     contain = shared / max(1, min(len(sa.stems), len(sb.stems)))
@@ -153,6 +178,7 @@ def pair_features(i: int, j: int, units: Sequence[Unit], signals: Sequence[UnitS
         float(min(sa.words, sb.words) < 8), float(content_cos[i, j]),
         # one person's statement reported twice: the same speaker saying overlapping things
         float(bool(ka) and ka == kb) * max(float(content_cos[i, j]), contain),
+        *token_alignment(tokens[i], tokens[j], weights[i], weights[j]),
     ]
 
 
@@ -215,14 +241,18 @@ def score_pairs(units: Sequence[Unit], encoder: Encoder, entities: dict[str, lis
     """
     signals = unit_signals(units, entities, lengths)
     contents = [u.statement.content_text if u.statement is not None else u.text for u in units]
-    both = np.asarray(encoder.encode([u.text for u in units] + contents), dtype=np.float32)
+    both, tokens = encoder.encode_with_tokens([u.text for u in units] + contents)
+    both = np.asarray(both, dtype=np.float32)
     cos, content_cos = cosines(both[: len(units)]), cosines(both[len(units):])
+    tokens = tokens[: len(units)]
+    weights = piece_weights(tokens)
     lex = word_overlap([s.stems for s in signals])
     content = 0.5 * content_cos + 0.5 * word_overlap([set(content_stems(c)) for c in contents])
     combined = 0.5 * cos + 0.5 * lex
     pairs = candidate_pairs(units, combined, within=range(len(units)) if within is None else within)
     rank = ranks(units, combined, pairs)
-    x = np.array([pair_features(i, j, units, signals, cos, lex, rank, content_cos) for i, j in pairs],
+    x = np.array([pair_features(i, j, units, signals, cos, lex, rank, content_cos, tokens, weights)
+                  for i, j in pairs],
                  dtype=np.float64).reshape(len(pairs), len(FEATURES))
     same = model.predict(x).astype(np.float32) if model is not None else np.zeros(len(pairs), dtype=np.float32)
     return Scored(pairs, x, same, content)
