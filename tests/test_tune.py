@@ -1,0 +1,33 @@
+"""The rule that picks the shipped thresholds from a cross-validated grid (training/findings/tune.py)."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+from conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "training" / "findings"))
+try:
+    tune = importlib.import_module("tune")  # its imports are the package and plain modules: no torch, no ../shared
+finally:
+    sys.path.pop(0)
+
+
+def _result(macro: float, at10: float, corroborated: float) -> dict:
+    return {"macro_f1": macro, "omitted_salient_precision_at_10": at10,
+            "totals": [{"type": "disputed", "precision": 1.0}, {"type": "corroborated", "precision": corroborated}]}
+
+
+def test_macro_f1_ties_are_broken_by_what_a_reader_sees_first():
+    # session 11's grid, rounded: the best macro-F1 (0.423) ranks omissions worse than settings within noise of it
+    grid = [(_result(0.423, 0.61, 0.82), "link 0.55 / carried 0.40"),
+            (_result(0.418, 0.647, 0.822), "link 0.55 / carried 0.25"),
+            (_result(0.4179, 0.652, 0.831), "link 0.65 / carried 0.25"),
+            (_result(0.403, 0.70, 0.95), "link 0.45: far below on macro-F1, never chosen")]
+    assert tune.choose(grid) == "link 0.65 / carried 0.25"
+
+
+def test_a_clearly_better_macro_f1_wins():
+    grid = [(_result(0.40, 0.70, 0.95), "a"), (_result(0.45, 0.55, 0.70), "b")]
+    assert tune.choose(grid) == "b"
