@@ -81,24 +81,26 @@ class SentenceEncoder:
         scale per batch; cosine >= 0.97 in our checks): pass batch_size=1 where a vector must
         not depend on what else was encoded, at about half the speed.
         """
-        return self._run(texts, batch_size, tokens=False)[0]
+        return self._run(texts, batch_size, 0)[0]
 
-    def encode_with_tokens(self, texts: Sequence[str], batch_size: int = 32) -> tuple[np.ndarray, list[Tokens]]:
-        """`encode`'s vectors, and each text's word pieces with their own unit vectors, from the same pass.
+    def encode_with_tokens(self, texts: Sequence[str], batch_size: int = 32,
+                           pieces: int | None = None) -> tuple[np.ndarray, list[Tokens]]:
+        """`encode`'s vectors, and the word pieces of the first `pieces` texts (all by default) with their own
+        unit vectors, from the same pass.
 
         Two sentences that share a claim but not a frame ("Trump told Putin he would win" inside a longer
         report of it) are told apart better by matching their words in context, one by one, than by their
         averages (BERTScore, Zhang et al. 2020); the pieces cost nothing more to keep.
         """
-        return self._run(texts, batch_size, tokens=True)
+        return self._run(texts, batch_size, len(texts) if pieces is None else pieces)
 
-    def _run(self, texts: Sequence[str], batch_size: int, tokens: bool) -> tuple[np.ndarray, list[Tokens]]:
+    def _run(self, texts: Sequence[str], batch_size: int, tokens: int) -> tuple[np.ndarray, list[Tokens]]:
         if isinstance(texts, str):
             raise TypeError("encode() takes a sequence of texts, not one string; wrap it in a list")
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        pieces: list[Tokens] = [_NO_TOKENS] * len(texts) if tokens else []
+        pieces: list[Tokens] = [_NO_TOKENS] * min(tokens, len(texts))
         if not texts:
             return out, pieces
         encodings = self.tokenizer.encode_batch(list(texts))
@@ -119,8 +121,8 @@ class SentenceEncoder:
             feeds = {k: v for k, v in feeds.items() if k in self._input_names}
             (hidden,) = self.session.run(["last_hidden_state"], feeds)
             out[idx] = _mean_pool(hidden, mask)
-            if tokens:
-                for row, (i, enc) in enumerate(zip(idx, batch, strict=True)):
+            for row, (i, enc) in enumerate(zip(idx, batch, strict=True)):
+                if i < tokens:
                     pieces[i] = _word_pieces(enc, hidden[row])
         if self.normalize:
             out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
