@@ -5,10 +5,10 @@ overlap alone misses paraphrase; what tells them apart is a combination — the
 embedding cosine, how well each one's words find their counterparts in the other
 (matched in context, word piece by word piece), the story-weighted words they share,
 whether their numbers and names agree, whether one is the other's best match in its
-article, whether the same speaker says both. Rather than hand-weighting these, a logistic model over them is
-trained on the project's own keyed stories (`training/findings/train_pairs.py`,
-weights and model card in `models/claims/`), its settings chosen by story-level
-cross-validation.
+article, whether the same speaker says both. Rather than hand-weighting these, a
+logistic model over them is trained on the project's own keyed stories
+(`training/findings/train_pairs.py`, weights and model card in `models/claims/`), its
+settings chosen by story-level cross-validation.
 
 Only candidate pairs are scored: for each unit, its nearest units in every other
 article by the embedding-plus-words similarity (`CANDIDATES`), so the cost grows

@@ -94,13 +94,13 @@ class SentenceEncoder:
         """
         return self._run(texts, batch_size, len(texts) if pieces is None else pieces)
 
-    def _run(self, texts: Sequence[str], batch_size: int, tokens: int) -> tuple[np.ndarray, list[Tokens]]:
+    def _run(self, texts: Sequence[str], batch_size: int, keep_pieces: int) -> tuple[np.ndarray, list[Tokens]]:
         if isinstance(texts, str):
             raise TypeError("encode() takes a sequence of texts, not one string; wrap it in a list")
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        pieces: list[Tokens] = [_NO_TOKENS] * min(tokens, len(texts))
+        pieces: list[Tokens] = [_NO_TOKENS] * min(keep_pieces, len(texts))  # each filled below
         if not texts:
             return out, pieces
         encodings = self.tokenizer.encode_batch(list(texts))
@@ -122,7 +122,7 @@ class SentenceEncoder:
             (hidden,) = self.session.run(["last_hidden_state"], feeds)
             out[idx] = _mean_pool(hidden, mask)
             for row, (i, enc) in enumerate(zip(idx, batch, strict=True)):
-                if i < tokens:
+                if i < keep_pieces:
                     pieces[i] = _word_pieces(enc, hidden[row])
         if self.normalize:
             out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
