@@ -117,21 +117,34 @@ def _by_article(units: Sequence[Unit]) -> dict[str, list[int]]:
 
 def candidate_pairs(units: Sequence[Unit], combined: np.ndarray, k: int = CANDIDATES,
                     within: Sequence[int] = ()) -> list[tuple[int, int]]:
-    """Each unit's `k` nearest units in every other article (and, for `within`, in its own), as (i < j) pairs."""
-    by_article = _by_article(units)
-    inside = set(within)
-    pairs: set[tuple[int, int]] = set()
-    for i, u in enumerate(units):
-        for art, members in by_article.items():
-            if art == u.article and i not in inside:
+    """Each unit's `k` nearest units in every other article (and, for `within`, in its own), as (i < j) pairs.
+
+    One sort per article over every unit's row at once; ties go to the earlier unit of the article."""
+    n = len(units)
+    inside = np.zeros(n, dtype=bool)
+    inside[list(within)] = True
+    found: list[np.ndarray] = []
+    for members in _by_article(units).values():
+        cols = np.asarray(members)
+        own = np.zeros(n, dtype=bool)
+        own[cols] = True
+        rows = np.flatnonzero(~own | inside)
+        block = -combined[np.ix_(rows, cols)]
+        here = own[rows]  # a unit is never its own candidate: last in the order
+        block[np.flatnonzero(here), np.searchsorted(cols, rows[here])] = np.inf
+        order = np.argsort(block, axis=1, kind="stable")
+        for is_own in (False, True):
+            take = min(k, len(cols) - int(is_own))
+            sel = np.flatnonzero(here == is_own)
+            if take <= 0 or not len(sel):
                 continue
-            others = [j for j in members if j != i]
-            if not others:
-                continue
-            scores = combined[i, others]
-            top = np.argsort(-scores, kind="stable")[:k]
-            pairs.update((min(i, others[t]), max(i, others[t])) for t in top)
-    return sorted(pairs)
+            a = np.repeat(rows[sel], take)
+            b = cols[order[sel, :take]].ravel()
+            found.append(np.minimum(a, b) * n + np.maximum(a, b))
+    if not found:
+        return []
+    codes = np.unique(np.concatenate(found))
+    return list(zip((codes // n).tolist(), (codes % n).tolist(), strict=True))
 
 
 def piece_weights(tokens: Sequence[Tokens]) -> list[np.ndarray]:
@@ -175,52 +188,100 @@ def token_alignment(pairs: Sequence[tuple[int, int]], tokens: Sequence[Tokens],
     return out
 
 
-def pair_features(i: int, j: int, units: Sequence[Unit], signals: Sequence[UnitSignals], cos: np.ndarray,
-                  lex: np.ndarray, rank: dict[tuple[int, int], int], content_cos: np.ndarray) -> list[float]:
-    """Every feature of `FEATURES` but the last three (the word-piece alignment, `token_alignment`)."""
-    a, b, sa, sb = units[i], units[j], signals[i], signals[j]
-    shared = len(sa.stems & sb.stems)
-    contain = shared / max(1, min(len(sa.stems), len(sb.stems)))
-    jaccard = shared / max(1, len(sa.stems | sb.stems))
-    num_shared = len(sa.numbers & sb.numbers)
-    num_clash = float(bool(sa.numbers and sb.numbers and not num_shared))
-    name_shared = len(sa.names & sb.names)
-    name_only = len(sa.names ^ sb.names)
-    ka = speaker_key(a.statement.speaker) if a.statement is not None else ""
-    kb = speaker_key(b.statement.speaker) if b.statement is not None else ""
-    r_ab, r_ba = rank.get((i, j), 99), rank.get((j, i), 99)
-    return [
-        float(cos[i, j]), float(lex[i, j]), contain, jaccard, float(cos[i, j] * lex[i, j]),
-        1.0 / r_ab, 1.0 / r_ba, float(r_ab == 1 and r_ba == 1), min(num_shared, 3) / 3, num_clash,
-        min(name_shared, 3) / 3, min(name_only, 6) / 6, float(bool(ka) and ka == kb),
-        float(bool(ka) and bool(kb) and ka != kb), float(a.statement is not None and b.statement is not None),
-        float((a.statement is None) != (b.statement is None)), min(sa.words, sb.words) / max(1, sa.words, sb.words),
-        abs(sa.position - sb.position), float(sa.position < 0.2 and sb.position < 0.2),
-        float((a.status == "denied") != (b.status == "denied")), float(a.article == b.article),
-        float(min(sa.words, sb.words) < 8), float(content_cos[i, j]),
-        # one person's statement reported twice: the same speaker saying overlapping things
-        float(bool(ka) and ka == kb) * max(float(content_cos[i, j]), contain),
-    ]
-
-
-def ranks(units: Sequence[Unit], combined: np.ndarray, pairs: Sequence[tuple[int, int]]) -> dict[tuple[int, int], int]:
-    """For (i, j): 1 when j is i's most similar unit in j's article, 2 for the second, ...
-
-    Each unit's similarities to an article's units are sorted once and looked up by bisection: a large
-    story asks for millions of ranks against the same few hundred rows."""
-    members = {art: np.asarray(m) for art, m in _by_article(units).items()}
-    ordered: dict[tuple[int, str], np.ndarray] = {}
-    out: dict[tuple[int, int], int] = {}
-    for i, j in pairs:
-        for x, y in ((i, j), (j, i)):
-            key = (x, units[y].article)
-            scores = ordered.get(key)
-            if scores is None:
-                others = members[key[1]]
-                scores = ordered[key] = np.sort(combined[x, others[others != x]])
-            # 1 + how many of x's similarities in that article are higher than to y
-            out[(x, y)] = 1 + len(scores) - int(np.searchsorted(scores, combined[x, y], side="right"))
+def _shared(pairs: np.ndarray, bags: Sequence[set[str]]) -> np.ndarray:
+    """For each pair, how many items the two units' bags share: one unit's partners at a time, their items
+    looked up in a mask of its own (a large story has millions of pairs and few units)."""
+    vocab: dict[str, int] = {}
+    ids = [np.fromiter((vocab.setdefault(w, len(vocab)) for w in bag), dtype=np.int64, count=len(bag)) for bag in bags]
+    out = np.zeros(len(pairs), dtype=np.int64)
+    if not len(pairs) or not vocab:
+        return out
+    sizes = np.array([len(x) for x in ids], dtype=np.int64)
+    offsets = np.concatenate([[0], np.cumsum(sizes)])
+    flat = np.concatenate(ids)
+    mask = np.zeros(len(vocab), dtype=np.int64)
+    rows = np.argsort(pairs[:, 0], kind="stable")
+    for chunk in np.split(rows, np.flatnonzero(np.diff(pairs[rows, 0])) + 1):
+        i, partners = pairs[chunk[0], 0], pairs[chunk, 1]
+        n = sizes[partners]
+        if not sizes[i] or not n.sum():
+            continue
+        starts = np.cumsum(n) - n
+        items = flat[np.repeat(offsets[partners] - starts, n) + np.arange(int(n.sum()))]
+        mask[ids[i]] = 1
+        hits = np.concatenate([[0], np.cumsum(mask[items])])
+        out[chunk] = hits[starts + n] - hits[starts]
+        mask[ids[i]] = 0
     return out
+
+
+def pair_feature_matrix(pairs: np.ndarray, units: Sequence[Unit], signals: Sequence[UnitSignals], cos: np.ndarray,
+                        lex: np.ndarray, rank_ab: np.ndarray, rank_ba: np.ndarray,
+                        content_cos: np.ndarray) -> np.ndarray:
+    """Every feature of `FEATURES` but the last three (the word-piece alignment, `token_alignment`), one row per
+    pair (i, j); `rank_ab` is j's rank among i's likenesses in j's article, `rank_ba` the other way."""
+    i, j = pairs[:, 0], pairs[:, 1]
+
+    def per_unit(values: Sequence[float | int | bool]) -> tuple[np.ndarray, np.ndarray]:
+        v = np.asarray(values)
+        return v[i], v[j]
+
+    sa, sb = per_unit([len(s.stems) for s in signals])
+    shared = _shared(pairs, [s.stems for s in signals])
+    na, nb = per_unit([len(s.numbers) for s in signals])
+    num_shared = _shared(pairs, [s.numbers for s in signals])
+    ma, mb = per_unit([len(s.names) for s in signals])
+    name_shared = _shared(pairs, [s.names for s in signals])
+    speakers: dict[str, int] = {"": 0}
+    ka, kb = per_unit([speakers.setdefault(speaker_key(u.statement.speaker) if u.statement is not None else "",
+                                           len(speakers)) for u in units])
+    qa, qb = per_unit([u.statement is not None for u in units])
+    da, db = per_unit([u.status == "denied" for u in units])
+    articles: dict[str, int] = {}
+    aa, ab = per_unit([articles.setdefault(u.article, len(articles)) for u in units])
+    wa, wb = per_unit([s.words for s in signals])
+    pa, pb = per_unit([s.position for s in signals])
+    c, lx, cc = cos[i, j], lex[i, j], content_cos[i, j]
+    contain = shared / np.maximum(1, np.minimum(sa, sb))
+    same_speaker = (ka != 0) & (ka == kb)
+    columns = [
+        c, lx, contain, shared / np.maximum(1, sa + sb - shared), c * lx,
+        1.0 / rank_ab, 1.0 / rank_ba, (rank_ab == 1) & (rank_ba == 1), np.minimum(num_shared, 3) / 3,
+        (na > 0) & (nb > 0) & (num_shared == 0), np.minimum(name_shared, 3) / 3,
+        np.minimum(ma + mb - 2 * name_shared, 6) / 6, same_speaker, (ka != 0) & (kb != 0) & (ka != kb),
+        qa & qb, qa != qb, np.minimum(wa, wb) / np.maximum(1, np.maximum(wa, wb)), np.abs(pa - pb),
+        (pa < 0.2) & (pb < 0.2), da != db, aa == ab, np.minimum(wa, wb) < 8, cc,
+        # one person's statement reported twice: the same speaker saying overlapping things
+        same_speaker * np.maximum(cc.astype(np.float64), contain),
+    ]
+    out = np.empty((len(pairs), len(FEATURES) - 3), dtype=np.float64)
+    for col, v in enumerate(columns):
+        out[:, col] = v
+    return out
+
+
+def rank_arrays(units: Sequence[Unit], combined: np.ndarray, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each pair (i, j): 1 when j is i's most similar unit in j's article, 2 for the second, ...; and the
+    same of i among j's. Each article's column block answers all the questions asked of it at once."""
+    n = len(units)
+    article = np.empty(n, dtype=np.int64)
+    members = list(_by_article(units).values())
+    for a, m in enumerate(members):
+        article[m] = a
+    x = np.concatenate([pairs[:, 0], pairs[:, 1]])
+    y = np.concatenate([pairs[:, 1], pairs[:, 0]])
+    out = np.ones(len(x), dtype=np.int64)
+    order = np.argsort(article[y], kind="stable")
+    bounds = np.searchsorted(article[y][order], np.arange(len(members) + 1))
+    for a, m in enumerate(members):
+        q = order[bounds[a]:bounds[a + 1]]
+        for part in np.array_split(q, max(1, len(q) * len(m) // 4_000_000 + 1)):
+            xs, value = x[part], combined[x[part], y[part]]
+            higher = (combined[np.ix_(xs, np.asarray(m))] > value[:, None]).sum(axis=1)
+            # a unit is not ranked against itself
+            higher -= (article[xs] == a) & (combined[xs, xs] > value)
+            out[part] += higher
+    return out[: len(pairs)], out[len(pairs):]
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,8 +315,10 @@ class Scored:
     def matrix(self, n: int) -> np.ndarray:
         """P(same) as a symmetric matrix; 0 for pairs never scored."""
         m = np.zeros((n, n), dtype=np.float32)
-        for (i, j), p in zip(self.pairs, self.same, strict=True):
-            m[i, j] = m[j, i] = p
+        if self.pairs:
+            p = np.asarray(self.pairs)
+            m[p[:, 0], p[:, 1]] = self.same
+            m[p[:, 1], p[:, 0]] = self.same
         return m
 
 
@@ -278,10 +341,9 @@ def score_pairs(units: Sequence[Unit], encoder: Encoder, entities: dict[str, lis
     content = 0.5 * content_cos + 0.5 * word_overlap([set(content_stems(c)) for c in contents])
     combined = 0.5 * cos + 0.5 * lex
     pairs = candidate_pairs(units, combined, within=range(len(units)) if within is None else within)
-    rank = ranks(units, combined, pairs)
+    p = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
     x = np.empty((len(pairs), len(FEATURES)), dtype=np.float64)  # filled in place: a large story has millions
-    for row, (i, j) in enumerate(pairs):
-        x[row, :-3] = pair_features(i, j, units, signals, cos, lex, rank, content_cos)
+    x[:, :-3] = pair_feature_matrix(p, units, signals, cos, lex, *rank_arrays(units, combined, p), content_cos)
     x[:, -3:] = token_alignment(pairs, tokens, piece_weights(tokens))
     same = model.predict(x).astype(np.float32) if model is not None else np.zeros(len(pairs), dtype=np.float32)
     return Scored(pairs, x, same, content)
