@@ -303,6 +303,19 @@ def test_a_place_spelled_two_ways_or_named_on_both_sides_is_no_contradiction():
     assert pair(visit.format("U.S."), visit.format("United States")) == []
 
 
+def test_one_place_of_a_list_is_no_value_to_contradict():
+    """"India, Egypt and Dubai" against "Pakistan and India" are two lists of places hit, not one place each."""
+    cut = ("Internet and phone services were disrupted in countries as far apart as {} after two undersea "
+           "cables were cut in the Mediterranean on Wednesday, the operators said.")
+    found = _found(cut.format("India, Egypt and Dubai"), cut.format("Saudi Arabia and Pakistan"), "contradicted")
+    assert [f.summary for f in found if "place" in f.summary] == []
+    # a city told with its state ("Wasilla, Alaska") is still one place
+    fire = "A fire destroyed the Bible Church in {}, Alaska, on Friday night, officials said, and no one was hurt."
+    found = _found(fire.format("Wasilla"), fire.format("Palmer"), "contradicted")
+    assert sorted({e.span.text for f in found for e in f.evidence if e.span.text in {"Wasilla", "Palmer"}}) == \
+        ["Palmer", "Wasilla"]
+
+
 def test_records_of_one_json_lines_file_are_not_one_outlet():
     """A JSON-lines file is a collection: without an outlet or a URL, each record stands for itself."""
     from counterpoint.analyse import analyse

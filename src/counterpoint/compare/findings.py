@@ -413,16 +413,36 @@ def _places(ctx: Context, u: Unit) -> dict[str, dict[str, Span]]:
     """The places a unit names, by slot: the word before the place ("in Vancouver" / "in Canada", not "from")."""
     out: dict[str, dict[str, Span]] = {}
     spans = [e.span for e in u.evidence if e.role in {"content", "sentence"}]
-    for ent in ctx.entities.get(u.article, ()):
-        if ent.label not in _PLACE_LABELS:
-            continue
+    places = [e.span for e in ctx.entities.get(u.article, ()) if e.label in _PLACE_LABELS]
+    for ent in places:
         for sp in spans:
-            if sp.start <= ent.span.start and ent.span.end <= sp.end:
-                before = _PREV_WORD.search(sp.text, 0, ent.span.start - sp.start)
+            if sp.start <= ent.start and ent.end <= sp.end:
+                if _in_list(ent, places, sp):
+                    break  # "India, Egypt and Dubai": one of several places, no single value of a slot
+                before = _PREV_WORD.search(sp.text, 0, ent.start - sp.start)
                 slot = f"place:{before.group(1).lower() if before else ''}"
-                out.setdefault(slot, {}).setdefault(_place_key(ent.span.text), ent.span)
+                out.setdefault(slot, {}).setdefault(_place_key(ent.text), ent)
                 break
     return out
+
+
+_COMMA = re.compile(r"\s*,\s*")
+_CONJUNCTION = re.compile(r"\s*(?:,\s*)?(?:and|or|nor|&)\s+", re.I)
+
+
+def _in_list(place: Span, places: Sequence[Span], sentence: Span) -> bool:
+    """Is the place one item of a list of places ("in India, Egypt and Dubai", "Paris or Lyon")? Places joined
+    by commas alone are one place told more precisely ("Wasilla, Alaska"); a conjunction makes them a list."""
+    inside = sorted((p for p in places if sentence.start <= p.start and p.end <= sentence.end), key=lambda p: p.start)
+    runs: list[tuple[list[Span], bool]] = []  # places joined by commas or conjunctions; joined by a conjunction?
+    for cur in inside:
+        if runs and runs[-1][0][-1].end <= cur.start:
+            gap = sentence.text[runs[-1][0][-1].end - sentence.start : cur.start - sentence.start]
+            if _COMMA.fullmatch(gap) or _CONJUNCTION.fullmatch(gap):
+                runs[-1] = ([*runs[-1][0], cur], runs[-1][1] or bool(_CONJUNCTION.fullmatch(gap)))
+                continue
+        runs.append(([cur], False))
+    return any(listed and any(p is place for p in run) for run, listed in runs)
 
 
 def _spellings(x: str, y: str) -> bool:
