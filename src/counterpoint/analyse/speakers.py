@@ -54,7 +54,9 @@ DOCUMENT_HEADS = {
 }  # fmt: skip
 _ACRONYM = re.compile(r"^[A-Z]{2,6}$")
 _ACRONYM_SKIP = {"of", "and", "the", "for", "in", "on", "&"}
-TITLES = re.compile(r"^(?:mr|mrs|ms|miss|dr|prof|sir|president|prime minister|minister|senator|sen|rep|gov|"
+# A title before a name, stripped from it ("Gov. Sarah Palin" -> "Sarah Palin"); models.titles.TITLES lists
+# the abbreviated titles a sentence must not end at, a different list for a different job.
+_TITLE_PREFIX = re.compile(r"^(?:mr|mrs|ms|miss|dr|prof|sir|president|prime minister|minister|senator|sen|rep|gov|"
                     r"governor|general|gen|secretary|ambassador|judge|justice|chancellor|king|queen|pope)\.?\s+",
                     re.I)
 PLACE_TYPES = {"GPE", "LOC"}
@@ -206,7 +208,7 @@ class SpeakerResolver:
         return self._person(_strip_possessive(name), _strip_the(role) if role else None)
 
     def _person(self, name: str, role: str | None) -> _Entry:
-        name = clean_name(TITLES.sub("", name).strip() or name)
+        name = clean_name(_TITLE_PREFIX.sub("", name).strip() or name)
         surname = normalise(name).split()[-1] if normalise(name) else name.lower()
         full = self._full_name(name, surname)
         for entry in self.entries:
@@ -227,7 +229,7 @@ class SpeakerResolver:
         """The longest PERSON name in the article ending with this surname ("Peskov" -> "Dmitry Peskov")."""
         best = name
         for ent in self.person_ents:
-            text = TITLES.sub("", _strip_possessive(ent.text)).strip()
+            text = _TITLE_PREFIX.sub("", _strip_possessive(ent.text)).strip()
             norm = normalise(text)
             if norm.split() and norm.split()[-1] == surname and len(text) > len(best) and len(norm.split()) <= 4:
                 best = text
