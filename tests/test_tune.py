@@ -31,3 +31,17 @@ def test_macro_f1_ties_are_broken_by_what_a_reader_sees_first():
 def test_a_clearly_better_macro_f1_wins():
     grid = [(_result(0.40, 0.70, 0.95), "a"), (_result(0.45, 0.55, 0.70), "b")]
     assert tune.choose(grid) == "b"
+
+
+def test_contradicts_at_is_swept_at_the_chosen_link_and_carried():
+    """Session 12's sweep: contradicted findings alone change with contradicts_at, so ties on everything a
+    reader sees first go to the better macro-F1."""
+    by_threshold = {0.3: _result(0.431, 0.652, 0.831), 0.4: _result(0.427, 0.652, 0.831),
+                    0.5: _result(0.419, 0.652, 0.831)}
+
+    class FakeCV:
+        def score(self, **setting: float) -> dict:
+            return by_threshold[setting["contradicts_at"]]
+
+    settings = [{"link": 0.65, "carried": 0.25, "contradicts_at": c} for c in tune.CONTRADICTS_AT]
+    assert tune._sweep(FakeCV(), settings) == {"link": 0.65, "carried": 0.25, "contradicts_at": 0.3}

@@ -2,8 +2,10 @@
 """Choose the comparison's settings by story-level cross-validation on our keyed stories.
 
     python training/findings/tune.py                    # the shipped settings, cross-validated
-    python training/findings/tune.py --grid             # every setting of GRID; the best is written back
-                                                        # (see choose(): macro-F1, omitted P@10, corroborated P)
+    python training/findings/tune.py --grid             # every setting of GRID, then of CONTRADICTS_AT; the
+                                                        # best is written back (choose(): macro-F1, omitted
+                                                        # P@10, corroborated P)
+    python training/findings/tune.py --contradicts      # CONTRADICTS_AT alone, at the shipped link and carried
 
 Each of 5 folds trains the learned parts (the claim-pair model) on the other folds' stories and
 compares the held-out stories with them; the held-out comparisons of all the keyed stories are then scored
@@ -30,7 +32,10 @@ import train_pairs
 from counterpoint.compare.pairs import MODEL, PairModel
 from counterpoint.workflow import compare_stored
 
-GRID = {"link": [0.45, 0.55, 0.65], "carried": [0.25, 0.3, 0.4], "contradicts_at": [0.5]}
+GRID = {"link": [0.45, 0.55, 0.65], "carried": [0.25, 0.3, 0.4]}
+# Swept on its own once link and carried are chosen: contradicted findings depend on neither (they read P(same)
+# and the values of each pair, not the groups), and nothing but them depends on contradicts_at.
+CONTRADICTS_AT = [0.3, 0.4, 0.5]
 NOISE = 0.01  # one contradiction or dispute more or less moves macro-F1 by ~0.006 on our keys: closer is a tie
 THRESHOLDS = ("link", "carried", "contradicts_at")
 
@@ -78,27 +83,35 @@ def summary(result: dict) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--grid", action="store_true")
+    ap.add_argument("--grid", action="store_true", help="choose link and carried, then contradicts_at")
+    ap.add_argument("--contradicts", action="store_true", help="choose contradicts_at alone")
     args = ap.parse_args()
     cv = CV()
     shipped = json.loads(MODEL.read_text())
     current = {k: float(shipped[k]) for k in THRESHOLDS if k in shipped}
-    if not args.grid:
+    if not (args.grid or args.contradicts):
         result = cv.score(**current)
         print(result["table"])
         print(summary(result))
         return
-    names = list(GRID)
-    scored = []
-    for combo in itertools.product(*(GRID[n] for n in names)):
-        setting = {**current, **dict(zip(names, combo, strict=True))}
-        result = cv.score(**setting)
-        print(" ".join(f"{k} {v:.2f}" for k, v in setting.items()) + f": {summary(result)}", flush=True)
-        scored.append((result, setting))
-    best = choose(scored)
+    best = current
+    if args.grid:
+        best = _sweep(cv, [{**current, **dict(zip(GRID, combo, strict=True))}
+                           for combo in itertools.product(*GRID.values())])
+    best = _sweep(cv, [{**best, "contradicts_at": c} for c in CONTRADICTS_AT])
     shipped.update(best)
     MODEL.write_text(json.dumps(shipped, indent=1) + "\n")
     print(f"best: {best} -> {MODEL}")
+
+
+def _sweep(cv: CV, settings: list[dict]) -> dict:
+    """Score each setting by cross-validation and return the one `choose` takes."""
+    scored = []
+    for setting in settings:
+        result = cv.score(**setting)
+        print(" ".join(f"{k} {v:.2f}" for k, v in setting.items()) + f": {summary(result)}", flush=True)
+        scored.append((result, setting))
+    return choose(scored)
 
 
 def choose(scored: list[tuple[dict, dict]]) -> dict:
