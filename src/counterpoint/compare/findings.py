@@ -503,15 +503,15 @@ def _contradicted(ctx: Context, values: dict[int, list[tuple[Value, Span]]]) -> 
     # two units that share every word a value can be made of cannot give one slot two values: only the others
     # are parsed (the parse is the costly part, the more so the more pairs a low threshold lets through)
     words = {i: value_words(units[i].text) for i in involved}
-    valued = [p for p in pairs if words[p[0]] and words[p[1]] and words[p[0]] != words[p[1]]]
-    _unit_values(ctx, sorted({i for p in valued for i in p}), values)
-    by_slot = {i: _by_slot(values[i]) for i in {i for p in valued for i in p}}
-    valued_set = set(valued)
+    valued = {p for p in pairs if words[p[0]] and words[p[1]] and words[p[0]] != words[p[1]]}
+    parsed = sorted({i for p in valued for i in p})
+    _unit_values(ctx, parsed, values)
+    by_slot = {i: _by_slot(values[i]) for i in parsed}
     places = {i: _places(ctx, units[i]) for i in involved}
     out = []
     seen: set[tuple[str, str, str]] = set()
     for a, b in sorted(pairs, key=lambda p: -float(sim[p])):
-        found = _value_conflicts(values, by_slot, a, b) if (a, b) in valued_set else []
+        found = _value_conflicts(values, by_slot, a, b) if (a, b) in valued else []
         for kind in sorted(places[a].keys() & places[b].keys()):
             (x, xs), (y, ys) = next(iter(places[a][kind].items())), next(iter(places[b][kind].items()))
             one_each = len(places[a][kind]) == 1 and len(places[b][kind]) == 1

@@ -47,6 +47,7 @@ class Encoder(Protocol):
 
 MODEL = Path(__file__).resolve().parents[1] / "models" / "claims" / "pairs.json"
 CANDIDATES = 6  # nearest units per unit in each other article
+RANK_BLOCK = 4_000_000  # similarities compared at once when ranking (16 MB of float32)
 LEX_DIM = 4096
 _NUMBER = re.compile(r"\d[\d,.]*")
 _NAME_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT"}
@@ -244,19 +245,22 @@ def pair_feature_matrix(pairs: np.ndarray, units: Sequence[Unit], signals: Seque
     c, lx, cc = cos[i, j], lex[i, j], content_cos[i, j]
     contain = shared / np.maximum(1, np.minimum(sa, sb))
     same_speaker = (ka != 0) & (ka == kb)
-    columns = [
-        c, lx, contain, shared / np.maximum(1, sa + sb - shared), c * lx,
-        1.0 / rank_ab, 1.0 / rank_ba, (rank_ab == 1) & (rank_ba == 1), np.minimum(num_shared, 3) / 3,
-        (na > 0) & (nb > 0) & (num_shared == 0), np.minimum(name_shared, 3) / 3,
-        np.minimum(ma + mb - 2 * name_shared, 6) / 6, same_speaker, (ka != 0) & (kb != 0) & (ka != kb),
-        qa & qb, qa != qb, np.minimum(wa, wb) / np.maximum(1, np.maximum(wa, wb)), np.abs(pa - pb),
-        (pa < 0.2) & (pb < 0.2), da != db, aa == ab, np.minimum(wa, wb) < 8, cc,
+    columns = {
+        "cos": c, "lex": lx, "contain": contain, "jaccard": shared / np.maximum(1, sa + sb - shared),
+        "cos_x_lex": c * lx, "rank_ab": 1.0 / rank_ab, "rank_ba": 1.0 / rank_ba,
+        "mutual_best": (rank_ab == 1) & (rank_ba == 1), "num_shared": np.minimum(num_shared, 3) / 3,
+        "num_clash": (na > 0) & (nb > 0) & (num_shared == 0), "name_shared": np.minimum(name_shared, 3) / 3,
+        "name_only": np.minimum(ma + mb - 2 * name_shared, 6) / 6, "same_speaker": same_speaker,
+        "other_speaker": (ka != 0) & (kb != 0) & (ka != kb), "both_statements": qa & qb, "one_statement": qa != qb,
+        "len_ratio": np.minimum(wa, wb) / np.maximum(1, np.maximum(wa, wb)), "position_gap": np.abs(pa - pb),
+        "both_lead": (pa < 0.2) & (pb < 0.2), "one_denied": da != db, "same_article": aa == ab,
+        "short": np.minimum(wa, wb) < 8, "content_cos": cc,
         # one person's statement reported twice: the same speaker saying overlapping things
-        same_speaker * np.maximum(cc.astype(np.float64), contain),
-    ]
+        "speaker_x_content": same_speaker * np.maximum(cc.astype(np.float64), contain),
+    }
     out = np.empty((len(pairs), len(FEATURES) - 3), dtype=np.float64)
-    for col, v in enumerate(columns):
-        out[:, col] = v
+    for col, name in enumerate(FEATURES[:-3]):
+        out[:, col] = columns[name]
     return out
 
 
@@ -275,7 +279,7 @@ def rank_arrays(units: Sequence[Unit], combined: np.ndarray, pairs: np.ndarray) 
     bounds = np.searchsorted(article[y][order], np.arange(len(members) + 1))
     for a, m in enumerate(members):
         q = order[bounds[a]:bounds[a + 1]]
-        for part in np.array_split(q, max(1, len(q) * len(m) // 4_000_000 + 1)):
+        for part in np.array_split(q, len(q) * len(m) // RANK_BLOCK + 1):  # bounded memory per block
             xs, value = x[part], combined[x[part], y[part]]
             higher = (combined[np.ix_(xs, np.asarray(m))] > value[:, None]).sum(axis=1)
             # a unit is not ranked against itself
