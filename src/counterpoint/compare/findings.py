@@ -399,6 +399,10 @@ def _corroborated(ctx: Context, g: Sequence[int]) -> Finding | None:
 
 # Countries, cities, regions: a building or venue ("the Rose Garden") is rarely the same slot as a city.
 _PLACE_LABELS = {"GPE", "LOC"}
+# Only a country, state or city is a value of a place slot. A region, a sea or a direction ("Northeast",
+# "the Mediterranean") often holds or borders the other place; a LOC value was wrong each time it was
+# reported in the story CV (70 keyed stories: 2 of 2).
+_VALUE_PLACE_LABELS = {"GPE"}
 # One place, several spellings: "US" and "U.S." never contradict each other.
 _PLACE_ALIASES = {
     "us": "us", "usa": "us", "unitedstates": "us", "unitedstatesofamerica": "us", "america": "us",
@@ -413,8 +417,9 @@ def _places(ctx: Context, u: Unit) -> dict[str, dict[str, Span]]:
     """The places a unit names, by slot: the word before the place ("in Vancouver" / "in Canada", not "from")."""
     out: dict[str, dict[str, Span]] = {}
     spans = [e.span for e in u.evidence if e.role in {"content", "sentence"}]
-    places = [e.span for e in ctx.entities.get(u.article, ()) if e.label in _PLACE_LABELS]
-    for ent in places:
+    ents = [e for e in ctx.entities.get(u.article, ()) if e.label in _PLACE_LABELS]
+    places = [e.span for e in ents]
+    for ent in (e.span for e in ents if e.label in _VALUE_PLACE_LABELS):
         for sp in spans:
             if sp.start <= ent.start and ent.end <= sp.end:
                 if _in_list(ent, places, sp):
