@@ -55,6 +55,23 @@ def test_a_misprinted_telephone_number_conflicts_with_the_right_one_and_other_li
     assert not any(conflict(x, y) for x in a for y in a)  # and no number splits into counts that conflict
 
 
+def test_sums_of_money_are_read_with_their_currency_and_scale() -> None:
+    pounds, euros, us, dollars, crater = _values(
+        "Thieves stole jewellery worth £88m.", "Thieves stole jewellery worth €103 million.",
+        "Thieves stole jewellery worth US$136 million.", "Thieves stole jewellery worth $136 million.",
+        "A 12 m crater was found near the airport.")
+    assert [(v.kind, v.key) for v in pounds] == [("amount", "£8.8e+07")]  # "m." at the sentence's end: million
+    assert _only(euros, "amount").key == "€1.03e+08"
+    assert _only(us, "amount").key == _only(dollars, "amount").key == "$1.36e+08"  # US$ is $
+    assert _only(crater).key == "12"  # a short "m" after a bare number is metres, not a million
+    # one sum told in two currencies is no contradiction; two sums in one currency can be
+    jewels = "Thieves made off with jewels worth {}."
+    a, b = _values(jewels.format("£88 million"), jewels.format("$136 million"))
+    assert not conflict(_only(a, "amount"), _only(b, "amount"))
+    c, d = _values(jewels.format("$88 million"), jewels.format("US$136 million"))
+    assert conflict(_only(c, "amount"), _only(d, "amount"))
+
+
 def test_year_ranges_are_years_not_telephone_numbers() -> None:
     (values,) = _values("He served as mayor 1990-1995 and again 2001-2004.")
     assert {v.kind for v in values} == {"year"}

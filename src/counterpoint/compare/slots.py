@@ -42,6 +42,17 @@ _TENS = ["thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "do
 _HINT = re.compile(r"\d[\d.,:]*|\b(?:" + "|".join(
     [*NUMBER_WORDS, *_SCALE, *sorted(_WEEKDAYS), *_TENS, *_MONTH_OF]) + r")\b", re.I)
 _TIME = re.compile(r"^\d{1,2}:\d{2}$")
+_MONEY_SCALE = {"m", "bn"}  # short scales that follow an amount of money only ("5 m" may be metres)
+_CURRENCY = re.compile(r"(?:US|[A-Z]{1,2})?([$€£])")
+
+
+def _currency(text: str) -> str:
+    """The currency sign a token is ("$", "US$", "€"), as a key writes it: "US$" is "$"; "A$" and "C$" are
+    other dollars and stay apart."""
+    m = _CURRENCY.fullmatch(text)
+    if m is None:
+        return ""
+    return m.group(1) if text in ("$", "€", "£", "US$") else text
 # "0845 125 2222", "(555) 123-4567", "+44 20 7946 0958": one telephone number, not three counts
 _PHONE = re.compile(r"(?<![\w.,])(?:\+\d{1,3}[ -]?)?(?:\(\d{2,5}\)[ -]?|\d{2,5}[ -])"
                     r"(?:\d{2,5}[ -]){0,2}\d{3,8}(?!\w|[.,]\d)")
@@ -224,15 +235,18 @@ def values_of(doc: Doc) -> list[Value]:
             end = doc[last].idx + len(doc[last])
             taken.add(last)
         nxt = doc[last + 1] if last + 1 < len(doc) else None
-        if nxt is not None and nxt.text.lower() in _SCALE:
-            value *= _SCALE[nxt.text.lower()]
-            end = nxt.idx + len(nxt)
+        prev = doc[tok.i - 1] if tok.i > 0 else None
+        currency = _currency(prev.text) if prev is not None else ""
+        scale = nxt.text.lower().rstrip(".") if nxt is not None else ""
+        # "£88m." is 88 million pounds; "a 12 m crater" is 12 metres: "m" and "bn" scale only money
+        if scale in _SCALE and (currency or scale not in _MONEY_SCALE):
+            value *= _SCALE[scale]
+            end = nxt.idx + len(nxt.text.rstrip("."))  # type: ignore[union-attr]
             head_tok = nxt
         else:
             head_tok = tok
-        prev = doc[tok.i - 1] if tok.i > 0 else None
-        if prev is not None and prev.text in "$€£":
-            kind, start = "amount", prev.idx
+        if currency:
+            kind, start = "amount", prev.idx  # type: ignore[union-attr]
         if nxt is not None and nxt.text in ("%", "percent", "per"):
             kind = "percentage"
         if kind == "number" and _YEAR.match(tok.text) and not (nxt is not None and nxt.pos_ == "NOUN"):
@@ -249,7 +263,7 @@ def values_of(doc: Doc) -> list[Value]:
                     measure = _lemma(near)
                     break
         approximate = any(w.text.lower() in _APPROX for w in doc[max(0, tok.i - 3):tok.i])
-        key = f"{value:g}" if kind != "amount" else f"{(prev.text if prev else '')}{value:g}"
+        key = f"{value:g}" if kind != "amount" else f"{currency}{value:g}"
         out.append(Value(kind, key, start, end, measure, _predicate_name(_resultative(pred)),
                          _holder(noun, tok, pred), approximate))
     return out
@@ -286,6 +300,12 @@ def _one_slot(a: Value, b: Value) -> bool:
     return bool((a.predicate and a.predicate == b.predicate) or (a.holder and a.holder == b.holder))
 
 
+def _money(key: str) -> tuple[str, str]:
+    """An amount's key split into its currency and its figure: "US$1.5e+06" -> ("US$", "1.5e+06")."""
+    i = next((k for k, c in enumerate(key) if c.isdigit() or c == "."), len(key))
+    return key[:i], key[i:]
+
+
 def conflict(a: Value, b: Value) -> bool:
     """Two values of one slot that cannot both be right.
 
@@ -296,6 +316,8 @@ def conflict(a: Value, b: Value) -> bool:
     """
     if a.key == b.key or not _one_slot(a, b):
         return False
-    x, y = _number(a.key.lstrip("$€£")), _number(b.key.lstrip("$€£"))
+    if a.kind == "amount" and _money(a.key)[0] != _money(b.key)[0]:
+        return False  # "£88m" and "€103 million" may be one sum: two currencies are not compared
+    x, y = _number(_money(a.key)[1]), _number(_money(b.key)[1])
     return not (x is not None and y is not None and (a.approximate or b.approximate) and
                 abs(x - y) <= 0.1 * max(abs(x), abs(y)))
