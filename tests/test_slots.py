@@ -63,7 +63,9 @@ def test_sums_of_money_are_read_with_their_currency_and_scale() -> None:
     assert [(v.kind, v.key) for v in pounds] == [("amount", "£8.8e+07")]  # "m." at the sentence's end: million
     assert _only(euros, "amount").key == "€1.03e+08"
     assert _only(us, "amount").key == _only(dollars, "amount").key == "$1.36e+08"  # US$ is $
-    assert _only(crater).key == "12"  # a short "m" after a bare number is metres, not a million
+    assert _only(crater).key == "12"  # a short "m" after a bare number is metres, not a million...
+    (people,) = _values("The floods have driven 5m people from their homes.")
+    assert _only(people).key == "5e+06"  # ...unless what follows is counted
     # one sum told in two currencies is no contradiction; two sums in one currency can be
     jewels = "Thieves made off with jewels worth {}."
     a, b = _values(jewels.format("£88 million"), jewels.format("$136 million"))

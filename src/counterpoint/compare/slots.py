@@ -42,7 +42,7 @@ _TENS = ["thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "do
 _HINT = re.compile(r"\d[\d.,:]*|\b(?:" + "|".join(
     [*NUMBER_WORDS, *_SCALE, *sorted(_WEEKDAYS), *_TENS, *_MONTH_OF]) + r")\b", re.I)
 _TIME = re.compile(r"^\d{1,2}:\d{2}$")
-_MONEY_SCALE = {"m", "bn"}  # short scales that follow an amount of money only ("5 m" may be metres)
+_SHORT_SCALE = {"m", "bn"}  # a million or billion after money or before things counted ("5 m" may be metres)
 _CURRENCY = re.compile(r"(?:US|[A-Z]{1,2})?([$€£])")
 
 
@@ -238,8 +238,10 @@ def values_of(doc: Doc) -> list[Value]:
         prev = doc[tok.i - 1] if tok.i > 0 else None
         currency = _currency(prev.text) if prev is not None else ""
         scale = nxt.text.lower().rstrip(".") if nxt is not None else ""
-        # "£88m." is 88 million pounds; "a 12 m crater" is 12 metres: "m" and "bn" scale only money
-        if scale in _SCALE and (currency or scale not in _MONEY_SCALE):
+        # "£88m." and "5m people" are millions; "a 12 m crater" and "5 m high" are metres
+        after = doc[nxt.i + 1] if nxt is not None and nxt.i + 1 < len(doc) else None
+        counted = after is not None and after.tag_ in ("NNS", "NNPS")
+        if scale in _SCALE and (currency or counted or scale not in _SHORT_SCALE):
             value *= _SCALE[scale]
             end = nxt.idx + len(nxt.text.rstrip("."))  # type: ignore[union-attr]
             head_tok = nxt
