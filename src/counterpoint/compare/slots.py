@@ -43,16 +43,7 @@ _HINT = re.compile(r"\d[\d.,:]*|\b(?:" + "|".join(
     [*NUMBER_WORDS, *_SCALE, *sorted(_WEEKDAYS), *_TENS, *_MONTH_OF]) + r")\b", re.I)
 _TIME = re.compile(r"^\d{1,2}:\d{2}$")
 _SHORT_SCALE = {"m", "bn"}  # a million or billion after money or before things counted ("5 m" may be metres)
-_CURRENCY = re.compile(r"(?:US|[A-Z]{1,2})?([$€£])")
-
-
-def _currency(text: str) -> str:
-    """The currency sign a token is ("$", "US$", "€"), as a key writes it: "US$" is "$"; "A$" and "C$" are
-    other dollars and stay apart."""
-    m = _CURRENCY.fullmatch(text)
-    if m is None:
-        return ""
-    return m.group(1) if text in ("$", "€", "£", "US$") else text
+_CURRENCY = re.compile(r"[A-Z]{0,2}[$€£]")  # "$", "€", "US$", "HK$"
 # "0845 125 2222", "(555) 123-4567", "+44 20 7946 0958": one telephone number, not three counts
 _PHONE = re.compile(r"(?<![\w.,])(?:\+\d{1,3}[ -]?)?(?:\(\d{2,5}\)[ -]?|\d{2,5}[ -])"
                     r"(?:\d{2,5}[ -]){0,2}\d{3,8}(?!\w|[.,]\d)")
@@ -85,6 +76,14 @@ def _number(text: str) -> float | None:
         return float(t)
     except ValueError:
         return None
+
+
+def _currency(text: str) -> str:
+    """The currency a token names, as a key writes it ("" for none): "US$" is "$"; "A$" and "C$" are other
+    dollars and stay apart."""
+    if not _CURRENCY.fullmatch(text):
+        return ""
+    return "$" if text == "US$" else text
 
 
 def _measure(tok: Token) -> tuple[Token | None, str]:
@@ -303,7 +302,7 @@ def _one_slot(a: Value, b: Value) -> bool:
 
 
 def _money(key: str) -> tuple[str, str]:
-    """An amount's key split into its currency and its figure: "US$1.5e+06" -> ("US$", "1.5e+06")."""
+    """An amount's key split into its currency and its figure: "A$1.5e+06" -> ("A$", "1.5e+06")."""
     i = next((k for k, c in enumerate(key) if c.isdigit() or c == "."), len(key))
     return key[:i], key[i:]
 
