@@ -487,3 +487,19 @@ def test_a_misprinted_hotline_number_is_a_contradiction_and_two_lines_are_not():
 
     lines = two.replace("call West Yorkshire Police on 0113 496 0132", "call Crimestoppers on 0800 555 111")
     assert [f for f in compare_story(_two_outlets(one, lines)).findings if f.type == "contradicted"] == []
+
+
+def test_omissions_keep_their_ranking_and_the_other_findings_are_numbered_by_reach():
+    """The comparison lists omissions by how much they matter (salience before a sure absence of colour), not by
+    confidence; other findings, most widely carried first."""
+    from counterpoint.compare import _number
+    from counterpoint.model import Evidence, Finding, Span
+
+    ev = [Evidence("a" * 64, Span(0, 4, "Text"), "content")]
+    omitted = [Finding("", "omitted", f"claim {k}", conf, [], ["A"], ev, absent=["B"])
+               for k, conf in ((1, 0.2), (2, 0.9), (3, 0.5))]
+    wide = Finding("", "corroborated", "wide", 0.5, [], ["A", "B", "C"], ev)
+    narrow = Finding("", "corroborated", "narrow", 0.9, [], ["A", "B"], ev)
+    numbered = _number([narrow, *omitted, wide], [])
+    assert [f.summary for f in numbered] == ["wide", "narrow", "claim 1", "claim 2", "claim 3"]
+    assert [f.id for f in numbered] == ["corroborated-1", "corroborated-2", "omitted-1", "omitted-2", "omitted-3"]

@@ -325,9 +325,9 @@ def _number(findings: list[Finding], claims: list[Claim]) -> list[Finding]:
     """Stable order (disputed first, then by confidence) and ids; each finding names its claims."""
     claim_of_statement = {m.statement: c.id for c in claims for m in c.mentions if m.statement}
     claim_of_span = {(m.article, e.span.start): c.id for c in claims for m in c.mentions for e in m.evidence}
-    # omissions keep their own ranking (how much they matter); the others: most widely carried first
+    # omissions keep the order they come in (how much they matter); the others: most widely carried first
     ordered = sorted(findings, key=lambda f: (_TYPE_ORDER[f.type], 0 if f.type == "omitted" else -len(f.outlets),
-                                              -f.confidence))
+                                              0.0 if f.type == "omitted" else -f.confidence))
     out = []
     counts: Counter[str] = Counter()
     for f in ordered:

@@ -19,6 +19,11 @@ from counterpoint.compare.units import Unit, speaker_key
 from counterpoint.model import Entity, Evidence, Finding, Span, Speaker, Statement
 
 MIN_OMITTED_WORDS = 5
+# Omissions are listed by salience ** SALIENCE_POWER times how sure the absence is: a reader looks at the
+# first few, and a sure absence of colour ("Sanchez said he was glad") should not come before a likely one of
+# who did what. 5-fold story CV, 70 keyed stories, omitted salient precision@10 at powers 1 / 2 / 3 / 4 / 8:
+# 0.650 / 0.670 / 0.673 / 0.670 / 0.662 (macro-F1 0.422 / 0.423 / 0.423 / 0.423 / 0.423).
+SALIENCE_POWER = 3
 # Cues by which a source vouches for a claim ("said", "according to", "believe", "estimated"); a claim
 # "resting on" a source needs one: "a smaller boat attacked the ship" or "one deciding to practice" is an
 # action the outlet reports, not a source's word.
@@ -655,8 +660,9 @@ def _omitted(ctx: Context) -> list[Finding]:
     """Claims some outlets carry and others leave out (nothing in them likely to be the same claim).
 
     Every omission is returned, ranked by how much it matters: the salience of the claim
-    (a learned P(substantive)) times how sure the absence is (1 - the best P(same claim) in the
-    outlets said to leave it out). The confidence is that product.
+    (a learned P(substantive)), to the power SALIENCE_POWER, times how sure the absence is (1 - the best
+    P(same claim) in the outlets said to leave it out). The raw confidence, which calibration turns into
+    P(right), is salience times absence.
     """
     units, sim = ctx.units, ctx.alignment.similarity
     by_outlet: dict[str, list[int]] = {}
@@ -666,6 +672,7 @@ def _omitted(ctx: Context) -> list[Finding]:
         return []
     group_of = {i: gi for gi, g in enumerate(ctx.alignment.groups) for i in g}
     out = []
+    rank: dict[int, float] = {}  # finding (by object id) -> where it is listed
     by_sentence: dict[tuple, Finding] = {}
     for g in ctx.alignment.groups:
         present = _outlets(ctx, g)
@@ -696,12 +703,14 @@ def _omitted(ctx: Context) -> list[Finding]:
             f.evidence = _dedupe(f.evidence + _evidence(ctx, g, sentences=True))
             f.statements = list(dict.fromkeys(f.statements + _statement_ids(ctx, g)))
             f.confidence = max(f.confidence, matters * gap)
+            rank[id(f)] = max(rank[id(f)], matters**SALIENCE_POWER * gap)
             continue
         f = Finding("", "omitted", _omitted_summary(ctx, present, absent, rep), matters * gap,
                     _statement_ids(ctx, g), _ordered(ctx, present), _evidence(ctx, g, sentences=True), absent=absent)
         by_sentence[key] = f
+        rank[id(f)] = matters**SALIENCE_POWER * gap
         out.append(f)
-    out.sort(key=lambda f: (-f.confidence, min(e.span.start for e in f.evidence)))
+    out.sort(key=lambda f: (-rank[id(f)], min(e.span.start for e in f.evidence)))
     return out
 
 
