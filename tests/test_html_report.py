@@ -8,6 +8,7 @@ changing; the web and browser tests import the same builders.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
@@ -345,3 +346,18 @@ def test_a_findings_quotes_take_each_outlets_longest_words_first():
     denial = ev("b", 5, "No, this phrase was not said during the conversation")
     cue = Evidence("b", Span(0, 4, "said"), "cue")
     assert _round_robin([fragment, claim, denial, cue], {"a": 0, "b": 1}) == [claim, denial, fragment]
+
+
+def test_report_and_csv_list_findings_in_the_comparisons_order(tmp_path: Path) -> None:
+    """Omissions come ranked by how much they matter, not by confidence: the report and the CSV keep that order,
+    as the terminal and the JSON do."""
+    c = example_comparison()
+    base = next(f for f in c.findings if f.evidence)
+    ranked = [replace(base, id=f"omitted-{k}", type="omitted", summary=f"Only in Sputnik: claim {k}", confidence=conf,
+                      absent=["Moscow Times"]) for k, conf in ((1, 0.2), (2, 0.9), (3, 0.5))]
+    c = replace(c, findings=[f for f in c.findings if f.type != "omitted"] + ranked)
+    listed = [f["id"] for f in story_view(c)["findings"] if f["type"] == "omitted"]
+    assert listed == ["omitted-1", "omitted-2", "omitted-3"]
+    write_csv([c], tmp_path)
+    rows = (tmp_path / "findings.csv").read_text(encoding="utf-8")
+    assert rows.index("claim 1") < rows.index("claim 2") < rows.index("claim 3")

@@ -42,7 +42,7 @@ def write_csv(comparisons: list[Comparison], directory: str | Path) -> list[Path
         w.writerow(["story", "finding", "type", "summary", "confidence", "outlets", "absent", "claims", "evidence"])
         for c in comparisons:
             outlet_of = {a.id: a.outlet for a in c.articles}
-            for f in sorted(c.findings, key=lambda f: (rank.get(f.type, 99), -f.confidence)):
+            for f in sorted(c.findings, key=lambda f: rank.get(f.type, 99)):  # within a type, as compared
                 evidence = " | ".join(f"{outlet_of.get(e.article, e.article)}: {e.span.text}" for e in f.evidence)
                 w.writerow([_cell(c.story), _cell(f.id), f.type, _cell(f.summary), f"{f.confidence:.3f}",
                             _cell("; ".join(f.outlets)), _cell("; ".join(f.absent)), _cell("; ".join(f.claims)),

@@ -135,8 +135,10 @@ def _speaker_label(st: Statement) -> str:
 
 
 def _sorted_findings(findings: list[Finding]) -> list[Finding]:
+    """By type; within a type, the comparison's own order (omissions by how much they matter, not by
+    confidence), so the report lists them as the terminal and the JSON do."""
     rank = {t: i for i, t in enumerate(FINDING_ORDER)}
-    return sorted(findings, key=lambda f: (rank.get(f.type, 99), -f.confidence))
+    return sorted(findings, key=lambda f: rank.get(f.type, 99))
 
 
 def story_view(c: Comparison, prefix: str = "") -> dict[str, Any]:
