@@ -322,7 +322,8 @@ def _denier_id(s: Statement | None) -> str | None:
 
 
 def _number(findings: list[Finding], claims: list[Claim]) -> list[Finding]:
-    """Stable order (disputed first, then by confidence) and ids; each finding names its claims."""
+    """Stable order (by type; omissions as ranked, the others by reach, then confidence) and ids; each finding
+    names its claims."""
     claim_of_statement = {m.statement: c.id for c in claims for m in c.mentions if m.statement}
     claim_of_span = {(m.article, e.span.start): c.id for c in claims for m in c.mentions for e in m.evidence}
     # omissions keep the order they come in (how much they matter); the others: most widely carried first
