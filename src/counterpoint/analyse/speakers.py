@@ -57,8 +57,8 @@ _ACRONYM_SKIP = {"of", "and", "the", "for", "in", "on", "&"}
 # A title before a name, stripped from it ("Gov. Sarah Palin" -> "Sarah Palin"); models.titles.TITLES lists
 # the abbreviated titles a sentence must not end at, a different list for a different job.
 _TITLE_PREFIX = re.compile(r"^(?:mr|mrs|ms|miss|dr|prof|sir|president|prime minister|minister|senator|sen|rep|gov|"
-                    r"governor|general|gen|secretary|ambassador|judge|justice|chancellor|king|queen|pope)\.?\s+",
-                    re.I)
+                           r"governor|general|gen|secretary|ambassador|judge|justice|chancellor|king|queen|pope)\.?\s+",
+                           re.I)
 PLACE_TYPES = {"GPE", "LOC"}
 ROLE_WORDS = {"president", "ambassador", "minister", "spokesman", "spokeswoman", "spokesperson", "secretary",
               "senator", "governor", "chancellor", "general", "judge", "mayor", "chairman", "director", "chief",

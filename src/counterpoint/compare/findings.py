@@ -448,8 +448,9 @@ def _in_list(place: Span, places: Sequence[Span], sentence: Span) -> bool:
     for cur in inside:
         if runs and runs[-1][0][-1].end <= cur.start:
             gap = sentence.text[runs[-1][0][-1].end - sentence.start : cur.start - sentence.start]
-            if _COMMA.fullmatch(gap) or _CONJUNCTION.fullmatch(gap):
-                runs[-1] = ([*runs[-1][0], cur], runs[-1][1] or bool(_CONJUNCTION.fullmatch(gap)))
+            conjunction = bool(_CONJUNCTION.fullmatch(gap))
+            if conjunction or _COMMA.fullmatch(gap):
+                runs[-1] = ([*runs[-1][0], cur], runs[-1][1] or conjunction)
                 continue
         runs.append(([cur], False))
     return any(listed and any(p is place for p in run) for run, listed in runs)
@@ -671,9 +672,8 @@ def _omitted(ctx: Context) -> list[Finding]:
     if len(by_outlet) < 2:
         return []
     group_of = {i: gi for gi, g in enumerate(ctx.alignment.groups) for i in g}
-    out = []
-    rank: dict[int, float] = {}  # finding (by object id) -> where it is listed
     by_sentence: dict[tuple, Finding] = {}
+    rank: dict[tuple, float] = {}  # sentence key -> how much its omission matters: where it is listed
     for g in ctx.alignment.groups:
         present = _outlets(ctx, g)
         # A statement counts as carried where the statement it sits in, or one inside it, is.
@@ -703,15 +703,14 @@ def _omitted(ctx: Context) -> list[Finding]:
             f.evidence = _dedupe(f.evidence + _evidence(ctx, g, sentences=True))
             f.statements = list(dict.fromkeys(f.statements + _statement_ids(ctx, g)))
             f.confidence = max(f.confidence, matters * gap)
-            rank[id(f)] = max(rank[id(f)], matters**SALIENCE_POWER * gap)
+            rank[key] = max(rank[key], matters**SALIENCE_POWER * gap)
             continue
         f = Finding("", "omitted", _omitted_summary(ctx, present, absent, rep), matters * gap,
                     _statement_ids(ctx, g), _ordered(ctx, present), _evidence(ctx, g, sentences=True), absent=absent)
         by_sentence[key] = f
-        rank[id(f)] = matters**SALIENCE_POWER * gap
-        out.append(f)
-    out.sort(key=lambda f: (-rank[id(f)], min(e.span.start for e in f.evidence)))
-    return out
+        rank[key] = matters**SALIENCE_POWER * gap
+    listed = sorted(by_sentence, key=lambda k: (-rank[k], min(e.span.start for e in by_sentence[k].evidence)))
+    return [by_sentence[k] for k in listed]
 
 
 # --------------------------------------------------------------------------------------------
