@@ -503,3 +503,30 @@ def test_omissions_keep_their_ranking_and_the_other_findings_are_numbered_by_rea
     numbered = _number([narrow, *omitted, wide], [])
     assert [f.summary for f in numbered] == ["wide", "narrow", "claim 1", "claim 2", "claim 3"]
     assert [f.id for f in numbered] == ["corroborated-1", "corroborated-2", "omitted-1", "omitted-2", "omitted-3"]
+
+
+def test_centrality_reads_only_the_other_articles():
+    """A claim other outlets retell is central to the story; its own article's restatements say nothing of that."""
+    import numpy as np
+
+    from counterpoint.compare.salience import centrality
+
+    likeness = np.array([[1.0, 0.99, 0.9, 0.8],
+                         [0.99, 1.0, 0.1, 0.2],
+                         [0.9, 0.1, 1.0, 0.95],
+                         [0.8, 0.2, 0.95, 1.0]])
+    assert np.allclose(centrality(likeness, ["a", "a", "b", "b"]), [0.85, 0.15, 0.5, 0.5])
+    assert np.allclose(centrality(likeness, ["a", "a", "b", "b"], k=1), [0.9, 0.2, 0.9, 0.8])
+    assert np.allclose(centrality(likeness, ["a"] * 4), 0.0)  # one article: nothing to retell it
+
+
+def test_the_shipped_salience_model_ranks_a_retold_claim_above_one_nobody_retells():
+    import numpy as np
+
+    from counterpoint.compare.salience import FEATURES, salience_model
+
+    model = salience_model()
+    x = np.tile(np.asarray(model.mean, dtype=np.float64), (2, 1))
+    x[:, FEATURES.index("central")] = [0.2, 0.7]
+    low, high = model.predict(x)
+    assert high > low + 0.1

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from distributed import Client
 
     from counterpoint.compare.pairs import PairModel
+    from counterpoint.compare.salience import SalienceModel
 from counterpoint.store import Store, StoreError
 
 T = TypeVar("T")
@@ -216,6 +217,7 @@ class StoryJob:
     outlets: Mapping[str, OutletInfo] | None
     pair_model: PairModel | None
     calibrated: bool
+    salience_ranker: SalienceModel | None = None
 
 
 def compare_job(job: StoryJob) -> Comparison:
@@ -223,7 +225,7 @@ def compare_job(job: StoryJob) -> Comparison:
     from counterpoint.compare.stance import classify_stance
 
     return compare_story(job.articles, job.story_id, job.duplicates, job.notes, job.outlets, stance=classify_stance,
-                         pair_model=job.pair_model, calibrated=job.calibrated)
+                         pair_model=job.pair_model, calibrated=job.calibrated, salience_ranker=job.salience_ranker)
 
 
 def _compare_or_error(job: StoryJob) -> Comparison | Exception:
@@ -237,6 +239,7 @@ def compare_stored(
     store: Store, article_ids: Collection[str] | None = None, outlets: Mapping[str, OutletInfo] | None = None,
     progress: Progress = _no_progress, failures: list[InputError] | None = None, one_story: bool = False,
     pair_model: PairModel | None = None, calibrated: bool = True, cluster: Client | None = None,
+    salience_ranker: SalienceModel | None = None,
 ) -> list[Comparison]:
     """Group stored articles into stories, compare each story, and store the comparisons.
 
@@ -245,7 +248,7 @@ def compare_stored(
     forces one), and stored stories that held any of them are replaced. Without, every
     latest article is regrouped by the archive grouper and stories that no longer exist
     are dropped. With a `failures` list, a story that cannot be compared is added to it
-    and the others go on. `pair_model` replaces the shipped claim-pair model, and
+    and the others go on. `pair_model` and `salience_ranker` replace the shipped claim-pair and salience models, and
     `calibrated=False` leaves confidences raw (training). With a Dask `cluster`, the stories are compared
     there in parallel (grouping stays one pass here) and stored here in the same order.
     """
@@ -278,7 +281,8 @@ def compare_stored(
     comparisons = []
     failed: set[str] = set()  # their stored comparisons, if any, stay as they were
     jobs = [StoryJob(group, story_key(group), {a.id: duplicates[a.id] for a in group if a.id in duplicates},
-                     {a.id: notes[a.id] for a in group if a.id in notes}, outlets, pair_model, calibrated)
+                     {a.id: notes[a.id] for a in group if a.id in notes}, outlets, pair_model, calibrated,
+                     salience_ranker)
             for group in members.values()]
     if cluster is not None:
         from counterpoint.cluster import map_ordered

@@ -16,7 +16,6 @@ finding.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import sys
@@ -31,7 +30,6 @@ import tune
 
 from counterpoint.compare.calibration import MODEL, TYPES, features
 from counterpoint.model import Finding
-from counterpoint.workflow import compare_stored
 
 sys.path.insert(0, str(lab.shared_dir() / "eval"))
 import score_findings
@@ -77,8 +75,7 @@ def main() -> None:
     models = cv.models(1.0, **{k: float(current[k]) for k in tune.THRESHOLDS if k in current})
     rows: dict[str, list[tuple[str, list[float], float]]] = {t: [] for t in TYPES}
     for story in cv.stories:
-        compare = functools.partial(compare_stored, pair_model=models[story.name], calibrated=False)
-        comp = lab.compare_story_dir(story, compare)
+        comp = cv.compare(story, models, calibrated=False)
         lengths = {a["id"]: len(a.get("text", "")) for st in comp["stories"] for a in st["articles"]}
         outlets = max((len(st["outlets"]) for st in comp["stories"]), default=0)
         rank: dict[str, int] = {}

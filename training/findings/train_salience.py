@@ -22,15 +22,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import data
 import fit
 
-from counterpoint.compare.salience import FEATURES, MODEL, SalienceModel, unit_features
+from counterpoint.compare.pairs import score_pairs
+from counterpoint.compare.salience import FEATURES, MODEL, SalienceModel, salience_features
+from counterpoint.models.embeddings import sentence_encoder
 
 
 def story_units(story: data.KeyedStory) -> tuple[np.ndarray, np.ndarray]:
     claims = story.claims
+    units = [ku.unit for ku in story.units]
     entities = {a.id: a.analysis.entities if a.analysis else [] for a in story.articles}
     lengths = {a.id: len(a.text) for a in story.articles}
-    x = np.array([unit_features(ku.unit, entities[ku.unit.article], lengths[ku.unit.article])
-                  for ku in story.units], dtype=np.float64)
+    likeness = score_pairs(units, sentence_encoder(), entities, lengths, None).content  # as `compare` reads it
+    x = salience_features(units, entities, lengths, likeness)
     y = np.array([float(any(claims[c].get("substantive") for c in ku.claims)) for ku in story.units])
     return x, y
 

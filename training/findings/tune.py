@@ -7,7 +7,7 @@
                                                         # P@10, corroborated P)
     python training/findings/tune.py --contradicts      # CONTRADICTS_AT alone, at the shipped link and carried
 
-Each of 5 folds trains the learned parts (the claim-pair model) on the other folds' stories and
+Each of 5 folds trains the learned parts (the claim-pair and salience models) on the other folds' stories and
 compares the held-out stories with them; the held-out comparisons of all the keyed stories are then scored
 together by the shared scorer, so every number is out-of-fold. The dev keys are never used here.
 """
@@ -28,8 +28,10 @@ import data
 import fit
 import lab
 import train_pairs
+import train_salience
 
 from counterpoint.compare.pairs import MODEL, PairModel
+from counterpoint.compare.salience import SalienceModel
 from counterpoint.workflow import compare_stored
 
 GRID = {"link": [0.45, 0.55, 0.65], "carried": [0.25, 0.3, 0.4]}
@@ -49,6 +51,12 @@ class CV:
         self.keyed = {s.name: data.keyed_story(s) for s in self.stories}
         self.pairs = {n: train_pairs.story_pairs(ks) for n, ks in self.keyed.items()}
         self.folds = fit.folds([s.name for s in self.stories], k)
+        units = {n: train_salience.story_units(ks) for n, ks in self.keyed.items()}
+        self.rankers: dict[str, SalienceModel] = {}  # the salience model each story is compared with
+        for held in self.folds:
+            m = train_salience.train([units[n][0] for n in units if n not in held],
+                                     [units[n][1] for n in units if n not in held])
+            self.rankers.update({n: m for n in held})
 
     def models(self, l2: float, **thresholds: float) -> dict[str, PairModel]:
         """The pair model each story is compared with: trained without that story's fold."""
@@ -60,13 +68,18 @@ class CV:
             out.update({n: m for n in held})
         return out
 
+    def compare(self, story: Path, models: dict[str, PairModel], calibrated: bool = True) -> dict:
+        """The held-out comparison of one keyed story (as JSON), with models trained without its fold."""
+        compare = functools.partial(compare_stored, pair_model=models[story.name], calibrated=calibrated,
+                                    salience_ranker=self.rankers[story.name])
+        return lab.compare_story_dir(story, compare)
+
     def score(self, l2: float = 1.0, calibrated: bool = True, **thresholds: float) -> dict:
         models = self.models(l2, **thresholds)
         with tempfile.TemporaryDirectory() as tmp:
             for story in self.stories:
-                compare = functools.partial(compare_stored, pair_model=models[story.name], calibrated=calibrated)
                 (Path(tmp) / f"{story.name}.json").write_text(
-                    json.dumps(lab.compare_story_dir(story, compare), ensure_ascii=False), encoding="utf-8")
+                    json.dumps(self.compare(story, models, calibrated), ensure_ascii=False), encoding="utf-8")
             return lab.score(self.root, Path(tmp))
 
 

@@ -19,7 +19,7 @@ from counterpoint.compare.calibration import calibrate
 from counterpoint.compare.findings import Context, find_findings
 from counterpoint.compare.framing import StanceFn, framing_findings, outlet_framing, stance_findings
 from counterpoint.compare.pairs import PairModel
-from counterpoint.compare.salience import salience, salience_model
+from counterpoint.compare.salience import SalienceModel, salience, salience_model
 from counterpoint.compare.speakers import SpeakerModel, speaker_model, speaker_scores
 from counterpoint.compare.units import Unit, article_units, speaker_key
 from counterpoint.model import (
@@ -55,6 +55,7 @@ def compare_story(
     pair_model: PairModel | None = None,
     speaker_filter: SpeakerModel | None = None,
     calibrated: bool = True,
+    salience_ranker: SalienceModel | None = None,
 ) -> Comparison:
     """Compare one story's articles (each analysed) across their outlets.
 
@@ -62,6 +63,8 @@ def compare_story(
     `notes` holds per-article remarks such as a contradicted page date; `outlets`
     is what the user's outlets file says about each outlet; `stance` (e.g.
     `counterpoint.compare.stance.classify_stance`) adds how each article leans on a disputed claim.
+    `pair_model`, `speaker_filter` and `salience_ranker` replace the shipped models (training compares
+    held-out stories with models that never saw them).
     """
     duplicates = dict(duplicates or {})
     speaker_filter = speaker_filter or speaker_model()
@@ -113,7 +116,9 @@ def compare_story(
     copies = {outlet_of[d]: outlet_of[o] for d, o in duplicates.items() if d in outlet_of and o in outlet_of}
     ctx = Context(units, alignment, outlet_list, independent, statement_ids, speaker_ids, describe, labels,
                   _families(units, originals), copies, entities, _voices(units),
-                  list(salience(units, entities, lengths, salience_model())))
+                  list(salience(units, entities, lengths,
+                                alignment.content if alignment.content is not None else alignment.similarity,
+                                salience_ranker or salience_model())))
 
     claims = _claims(ctx)
     framing = [

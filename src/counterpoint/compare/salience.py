@@ -5,13 +5,16 @@ rank above colour, background and feelings.
 are a quote's colour, a history paragraph, a dateline. The answer keys mark each claim
 `substantive` or not, so the ranking is learned: a logistic model over what a unit states (numbers,
 dates, money, names of people, places and organisations), how (reported speech, a denial, a direct
-quote, first-person words, a question), and where (its position in the article), trained on the
-project's keyed stories (`training/findings/train_salience.py`, weights in `models/claims/`).
+quote, first-person words, a question), where (its position in the article), and how central it is to
+the story (how like it the likest statements of the other articles are: every outlet retells the main
+event in its own words, not another's colour and background), trained on the project's keyed stories
+(`training/findings/train_salience.py`, weights in `models/claims/`).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -33,8 +36,9 @@ _ACTION = re.compile(r"\b(?:kill\w*|die[ds]?|dead|arrest\w*|charg\w*|injur\w*|fi
 FEATURES = (
     "words", "short", "digits", "money", "date", "cardinal", "person", "org", "place", "norp", "statement",
     "direct", "denied", "hedged", "first_person", "feeling", "action", "question", "exclaim", "position",
-    "lead", "tail", "quote_share",
+    "lead", "tail", "quote_share", "central",
 )
+CENTRAL_K = 5  # a claim is central to the story when the k likest statements of the other articles are like it
 
 
 def unit_features(u: Unit, entities: list[Entity], length: int) -> list[float]:
@@ -73,9 +77,35 @@ def salience_model() -> SalienceModel:
     return SalienceModel.load()
 
 
-def salience(units: list[Unit], entities: dict[str, list[Entity]], lengths: dict[str, int],
-             model: SalienceModel) -> np.ndarray:
-    """P(substantive) of each unit."""
+def salience_features(units: Sequence[Unit], entities: dict[str, list[Entity]], lengths: dict[str, int],
+                       likeness: np.ndarray) -> np.ndarray:
+    """One row of `FEATURES` per unit; `likeness` is how alike what two units say (the alignment's content
+    similarity, units by units)."""
     x = np.array([unit_features(u, entities.get(u.article, []), lengths.get(u.article, 1)) for u in units],
-                 dtype=np.float64).reshape(len(units), len(FEATURES))
-    return model.predict(x)
+                 dtype=np.float64).reshape(len(units), len(FEATURES) - 1)
+    return np.hstack([x, centrality(likeness, [u.article for u in units])[:, None]])
+
+
+def centrality(likeness: np.ndarray, articles: Sequence[str], k: int = CENTRAL_K) -> np.ndarray:
+    """Per unit, the mean likeness of its k likest units in the other articles (0 where there are none).
+
+    Story CV (70 keyed stories, salience trained per fold): omitted salient precision@10 0.659 -> 0.675; the
+    same for the unit's own article as well: 0.670.
+    """
+    n = len(articles)
+    out = np.zeros(n, dtype=np.float64)
+    art = np.asarray(articles)
+    for start in range(0, n, 512):  # rows at a time: a large story's matrix is millions of cells
+        rows = np.where(art[start:start + 512, None] != art[None, :],
+                        np.asarray(likeness[start:start + 512], dtype=np.float64), -np.inf)
+        kk = min(k, n)
+        top = -np.partition(-rows, kk - 1, axis=1)[:, :kk]
+        real = np.isfinite(top)
+        out[start:start + len(rows)] = np.where(real, top, 0.0).sum(1) / np.maximum(real.sum(1), 1)
+    return out
+
+
+def salience(units: Sequence[Unit], entities: dict[str, list[Entity]], lengths: dict[str, int],
+             likeness: np.ndarray, model: SalienceModel) -> np.ndarray:
+    """P(substantive) of each unit."""
+    return model.predict(salience_features(units, entities, lengths, likeness))
