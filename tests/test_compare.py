@@ -530,3 +530,12 @@ def test_the_shipped_salience_model_ranks_a_retold_claim_above_one_nobody_retell
     x[:, FEATURES.index("central")] = [0.2, 0.7]
     low, high = model.predict(x)
     assert high > low + 0.1
+
+
+def test_two_named_events_are_two_facts_not_a_contradiction():
+    """A date or figure belongs to the event it is told of: Hugo's year is not a wrong year for Andrew."""
+    base = "The harbour authority said on Tuesday that the pier would stay closed for repairs until the spring. "
+    told = "The old pier, wrecked by Hurricane {} in {}, was rebuilt with state money."
+    assert _found(base + told.format("Hugo", 1989), base + told.format("Andrew", 1992), "contradicted") == []
+    same = _found(base + told.format("Hugo", 1989), base + told.format("Hugo", 1992), "contradicted")
+    assert len(same) == 1 and "1989" in same[0].summary and "1992" in same[0].summary

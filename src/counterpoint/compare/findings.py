@@ -522,7 +522,7 @@ def _contradicted(ctx: Context, values: dict[int, list[tuple[Value, Span]]]) -> 
     out = []
     seen: set[tuple[str, str, str]] = set()
     for a, b in sorted(pairs, key=lambda p: -float(sim[p])):
-        found = _value_conflicts(values, by_slot, a, b) if (a, b) in valued else []
+        found = _value_conflicts(values, by_slot, a, b) if (a, b) in valued and not _other_events(ctx, a, b) else []
         for kind in sorted(places[a].keys() & places[b].keys()):
             (x, xs), (y, ys) = next(iter(places[a][kind].items())), next(iter(places[b][kind].items()))
             one_each = len(places[a][kind]) == 1 and len(places[b][kind]) == 1
@@ -582,8 +582,21 @@ def _conflicted_groups(ctx: Context, values: dict[int, list[tuple[Value, Span]]]
     _unit_values(ctx, involved, values)
     by_slot = {i: _by_slot(values[i]) for i in involved}
     return {k for k in multi if any(
-        units[a].outlet != units[b].outlet and _value_conflicts(values, by_slot, a, b)
+        units[a].outlet != units[b].outlet and not _other_events(ctx, a, b) and _value_conflicts(values, by_slot, a, b)
         for a in groups[k] for b in groups[k] if a < b)}
+
+
+def _other_events(ctx: Context, a: int, b: int) -> bool:
+    """Do the two units name different events ("destroyed in Hurricane Katrina in 2005" / "when Hurricane
+    George destroyed the clinic in 1998")? Then their dates and figures are of two events, not one."""
+    ea, eb = _events(ctx, ctx.units[a]), _events(ctx, ctx.units[b])
+    return bool(ea) and bool(eb) and not ea & eb
+
+
+def _events(ctx: Context, u: Unit) -> set[str]:
+    spans = [e.span for e in u.evidence if e.role in {"content", "sentence"}]
+    return {re.sub(r"[^a-z]", "", e.span.text.lower()) for e in ctx.entities.get(u.article, ()) if e.label == "EVENT"
+            and any(sp.start <= e.span.start and e.span.end <= sp.end for sp in spans)} - {""}
 
 
 def _cross_pairs(ctx: Context, mask: np.ndarray) -> list[tuple[int, int]]:
