@@ -115,6 +115,15 @@ def test_a_hyphenated_name_the_parse_splits_stays_whole_in_the_source(nlp):
                        "caused if Israel opens up more dams.")
     assert texts(t, find(t, atts, "warned").source) == ["Gaza civil defense services spokesman Muhammad al-Midana"]
 
+def test_a_speaker_described_by_a_clause_after_the_quote_is_the_source_not_the_content(nlp):
+    """The parse makes "Ron Howard" the subject of "is considered", a second complement of "said"."""
+    t, atts = run(nlp, '"A strike would be horrible," said Ron Howard, whose latest film, "Frost/Nixon," is '
+                       'considered a strong Oscar contender.')
+    a = find(t, atts, "said")
+    assert texts(t, a.content) == ['"A strike would be horrible,"']
+    assert texts(t, a.source)[0].startswith("Ron Howard")
+
+
 def test_a_title_before_a_name_stays_with_the_name(nlp):
     """'Det.' and 'Atty.' are not sentence ends: the speaker is the detective, not "Det"."""
     t, atts = run(nlp, '"There was no evidence of foul play," said Det. Aldeson. The family thanked the police.')

@@ -127,6 +127,22 @@ def _source_of(v: Token) -> Token | None:
     return None
 
 
+def _inverted_subject(v: Token) -> tuple[Token, Token] | None:
+    """“...,” said Ron Howard, whose latest film is considered a contender: the parse makes the name the subject
+    of the relative clause's verb, a second complement of "said". A verb with a complement before it and none of
+    its own subjects, whose complement after it starts with its subject right after the verb, a name that a comma
+    ends, has that subject as its source (and the clause as the source's description, not what was said)."""
+    if any(c.dep_ in SUBJ_DEPS for c in v.children) or not any(c.dep_ == "ccomp" and c.i < v.i for c in v.children):
+        return None
+    for c in v.children:
+        if c.dep_ == "ccomp" and c.i > v.i:
+            subj = next((g for g in c.children if g.dep_ in ("nsubj", "nsubjpass")), None)
+            if subj is not None and subj.left_edge.i == v.i + 1 and subj.pos_ == "PROPN" and \
+                    subj.i + 1 < len(v.doc) and v.doc[subj.i + 1].text == ",":  # "said Ron Howard, whose ..."
+                return subj, c
+    return None
+
+
 def _reports_claiming(v: Token) -> Token | None:
     """"Peskov denied media reports, claiming that Trump told Putin ...": the reports claim it, not the denier,
     who would be "saying" what he holds. A claiming-word clause on a denial of reports belongs to the reports."""
@@ -620,6 +636,9 @@ def _frames(doc: Doc, q: QuoteIndex) -> list[Frame]:
             continue
         kids, obj = _content_children(v)
         src = _source_of(v)
+        if src is None and (inverted := _inverted_subject(v)) is not None:
+            src, clause = inverted
+            kids = [k for k in kids if k.i != clause.i]
         if src is not None and not kids:
             pf = _parenthetical(doc, q, v, src, para)
             if pf is not None:
