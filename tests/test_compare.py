@@ -539,3 +539,12 @@ def test_two_named_events_are_two_facts_not_a_contradiction():
     assert _found(base + told.format("Hugo", 1989), base + told.format("Andrew", 1992), "contradicted") == []
     same = _found(base + told.format("Hugo", 1989), base + told.format("Hugo", 1992), "contradicted")
     assert len(same) == 1 and "1989" in same[0].summary and "1992" in same[0].summary
+
+
+def test_a_claim_a_source_stresses_rests_on_that_source():
+    """"stressed", "emphasised", "pointed out" vouch for a claim as "said" does."""
+    one = ("Dock workers voted on Monday to authorise a strike at the port of Leith. Union president Maria Lopez "
+           "stressed that a strike vote does not mean the port will close, and that talks would go on next week.")
+    two = "Dock workers voted on Monday to authorise a strike at the port of Leith, the union said."
+    found = [f.summary for f in _found(one, two, "single_sourced") if "Maria Lopez" in f.summary]
+    assert len(found) == 1 and "a strike vote does not mean the port will close" in found[0]

@@ -33,7 +33,9 @@ _REPORTING_CUE = re.compile(
     r"announc\w*|confirm\w*|note[ds]?|noting|explain\w*|writ\w*|wrote|warn\w*|insist\w*|suggest\w*|"
     r"believ\w*|suspect\w*|estimat\w*|cit(?:e|ed|es|ing)|quot\w*|alleg\w*|assert\w*|describ\w*|disclos\w*|"
     r"reveal\w*|acknowledg\w*|admit\w*|testif\w*|tweet\w*|predict\w*|expect\w*|argu\w*|contend\w*|"
-    r"maintain\w*|indicat\w*|conclud\w*|found|find(?:s|ing)?|show(?:s|ed|n)?|learn\w*)\b",
+    r"maintain\w*|indicat\w*|conclud\w*|found|find(?:s|ing)?|show(?:s|ed|n)?|learn\w*|"
+    r"stress\w*|emphasi[sz]\w*|underscor\w*|reiterat\w*|declar\w*|remark\w*|comment\w*|mention\w*|"
+    r"conced\w*|repl(?:y|ied|ies)|respond\w*|point(?:s|ed|ing)? out)\b",
     re.I,
 )
 # A denial whose object names the accusation it answers ("denied charges of assault and racial remarks
