@@ -26,16 +26,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import data
 import fit
 
-from counterpoint.compare.pairs import FEATURES, MODEL, PairModel, score_pairs
+from counterpoint.compare.pairs import FEATURES, MODEL, PairModel, Scored, score_pairs
 from counterpoint.models.embeddings import sentence_encoder
 
 
-def story_pairs(story: data.KeyedStory) -> tuple[np.ndarray, np.ndarray]:
-    """Candidate pairs' features, and their labels: same claim, one refutes the other."""
+def story_scored(story: data.KeyedStory) -> Scored:
+    """The story's candidate pairs and their features, as `compare` computes them (the costly part: it embeds)."""
     units = [ku.unit for ku in story.units]
     entities = {a.id: a.analysis.entities if a.analysis else [] for a in story.articles}
     lengths = {a.id: len(a.text) for a in story.articles}
-    scored = score_pairs(units, sentence_encoder(), entities, lengths, None)
+    return score_pairs(units, sentence_encoder(), entities, lengths, None)
+
+
+def story_pairs(story: data.KeyedStory, scored: Scored | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Candidate pairs' features, and their labels: same claim, one refutes the other."""
+    scored = scored if scored is not None else story_scored(story)
     labels = [data.pair_label(story, story.units[i], story.units[j]) for i, j in scored.pairs]
     y = np.array([[float(x == "same"), float(x == "refutation")] for x in labels]).reshape(len(labels), 2)
     return scored.features, y

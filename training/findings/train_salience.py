@@ -21,18 +21,20 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import data
 import fit
+import train_pairs
 
-from counterpoint.compare.pairs import score_pairs
 from counterpoint.compare.salience import FEATURES, MODEL, SalienceModel, salience_features
-from counterpoint.models.embeddings import sentence_encoder
 
 
-def story_units(story: data.KeyedStory) -> tuple[np.ndarray, np.ndarray]:
+def story_units(story: data.KeyedStory, likeness: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Each unit's features and whether it carries a substantive key claim; `likeness` is the content
+    similarity `compare` reads (`Scored.content`), computed here when not given."""
     claims = story.claims
     units = [ku.unit for ku in story.units]
     entities = {a.id: a.analysis.entities if a.analysis else [] for a in story.articles}
     lengths = {a.id: len(a.text) for a in story.articles}
-    likeness = score_pairs(units, sentence_encoder(), entities, lengths, None).content  # as `compare` reads it
+    if likeness is None:
+        likeness = train_pairs.story_scored(story).content
     x = salience_features(units, entities, lengths, likeness)
     y = np.array([float(any(claims[c].get("substantive") for c in ku.claims)) for ku in story.units])
     return x, y
