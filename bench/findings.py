@@ -6,8 +6,8 @@
    checkout, each run by the scorer as `counterpoint compare FILES --json ... --db ...`; both tables,
    then the issue's bars for this checkout.
 2. Cross-validation on the project's own keyed stories (`training/findings/keys/`, 70 stories):
-   5 folds by story, the claim-pair model trained without the story it compares (`tune.py`; the small
-   salience and speaker models and the calibration are fitted on all of them, so for them this is in-sample and
+   5 folds by story, the claim-pair and salience models trained without the story they compare (`tune.py`; the
+   small speaker model and the calibration are fitted on all of them, so for them this is in-sample and
    optimistic), scored together; printed with counts, since a few items move a ratio a lot.
 3. Time: `compare` on the example story and on the largest dev story, baseline and this checkout,
    alternating, fresh process and database each round (models loaded, articles analysed), and how

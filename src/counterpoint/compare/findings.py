@@ -525,7 +525,9 @@ def _contradicted(ctx: Context, values: dict[int, list[tuple[Value, Span]]]) -> 
     out = []
     seen: set[tuple[str, str, str]] = set()
     for a, b in sorted(pairs, key=lambda p: -float(sim[p])):
-        found = _value_conflicts(values, by_slot, a, b) if (a, b) in valued and not _other_events(ctx, a, b) else []
+        found = _value_conflicts(values, by_slot, a, b) if (a, b) in valued else []
+        if found and _other_events(ctx, a, b):  # checked only where values conflict: it scans the entities
+            found = []
         for kind in sorted(places[a].keys() & places[b].keys()):
             (x, xs), (y, ys) = next(iter(places[a][kind].items())), next(iter(places[b][kind].items()))
             one_each = len(places[a][kind]) == 1 and len(places[b][kind]) == 1
@@ -585,7 +587,7 @@ def _conflicted_groups(ctx: Context, values: dict[int, list[tuple[Value, Span]]]
     _unit_values(ctx, involved, values)
     by_slot = {i: _by_slot(values[i]) for i in involved}
     return {k for k in multi if any(
-        units[a].outlet != units[b].outlet and not _other_events(ctx, a, b) and _value_conflicts(values, by_slot, a, b)
+        units[a].outlet != units[b].outlet and _value_conflicts(values, by_slot, a, b) and not _other_events(ctx, a, b)
         for a in groups[k] for b in groups[k] if a < b)}
 
 
