@@ -197,3 +197,7 @@ def test_speaker_names_a_reader_would_give():
     assert clean_name("Barbara Kay (") == "Barbara Kay"
     assert clean_name("website “Injustice Stories") == "website Injustice Stories"
     assert clean_name('"feminist" blogger') == '"feminist" blogger'
+    # the full name is taken from an entity cut inside a tweet's signature: cleaned as well
+    found, _ = speakers("Critics piled in on social media.\n\n— Barbara Kay (@BarbaraRKay) February 9, 2015\n\n"
+                        "Kay said the post was a hoax designed to stir anger.")
+    assert list(found) == ["Barbara Kay"]

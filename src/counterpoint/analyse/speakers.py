@@ -232,7 +232,7 @@ class SpeakerResolver:
             text = _TITLE_PREFIX.sub("", _strip_possessive(ent.text)).strip()
             norm = normalise(text)
             if norm.split() and norm.split()[-1] == surname and len(text) > len(best) and len(norm.split()) <= 4:
-                best = text
+                best = clean_name(text)  # an entity cut inside "Barbara Kay (@BarbaraRKay)" keeps its "("
         return best
 
     def _group(self, name: str, kind: SpeakerKind, role: str | None, heads: set[str]) -> _Entry:
