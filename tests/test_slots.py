@@ -113,3 +113,15 @@ def test_every_value_is_made_of_words_the_cheap_filter_sees():
         for v in values:
             found = value_words(text[v.start:v.end])
             assert found and found <= words, (text[v.start:v.end], words)
+
+
+def test_a_figure_within_the_other_outlets_bound_is_no_contradiction() -> None:
+    """"About 1,500 injured" and "more than 1,000 injured" can both be right; two floors are two figures."""
+    def conflicts(a: str, b: str) -> bool:
+        va, vb = _values(a, b)
+        return any(conflict(x, y) for x in va for y in vb)
+
+    assert not conflicts("The blast injured about 1,500 people.", "The blast injured more than 1,000 people.")
+    assert not conflicts("The storm destroyed 40 homes.", "The storm destroyed up to 50 homes.")
+    assert conflicts("The blast injured 700 people.", "The blast injured more than 1,000 people.")  # below the floor
+    assert conflicts("A quake killed more than 26,000 people.", "A quake killed more than 31,000 people.")

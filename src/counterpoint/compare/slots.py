@@ -38,6 +38,9 @@ _APPROX = {"about", "around", "nearly", "almost", "roughly", "approximately", "s
            "up", "to", "under", "fewer", "less", "estimated", "an", "as", "many", "much"}
 # Every word a value can be made of: two texts that share all of theirs cannot give one slot two values,
 # so the parse that finds the slots can be skipped for them.
+# The words before a figure that make it a floor or a ceiling rather than the figure itself.
+_MIN_BOUND = re.compile(r"\b(?:more than|over|at least|upwards of|in excess of|above|exceeding)\s*$", re.I)
+_MAX_BOUND = re.compile(r"\b(?:less than|fewer than|under|up to|nearly|almost|at most|below|as many as)\s*$", re.I)
 _TENS = ["thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "dozens?"]
 _HINT = re.compile(r"\d[\d.,:]*|\b(?:" + "|".join(
     [*NUMBER_WORDS, *_SCALE, *sorted(_WEEKDAYS), *_TENS, *_MONTH_OF]) + r")\b", re.I)
@@ -62,6 +65,7 @@ class Value:
     predicate: str  # lemma of the verb that governs it ("" when none)
     holder: str  # lemma of whose value it is ("" when unknown)
     approximate: bool  # "about 300", "more than 26,000", "at least 10"
+    bound: str = ""  # "min" for "more than 1,000" / "at least 10", "max" for "up to 2,000" / "nearly 3"
 
     @property
     def slot(self) -> tuple[str, str]:
@@ -264,9 +268,11 @@ def values_of(doc: Doc) -> list[Value]:
                     measure = _lemma(near)
                     break
         approximate = any(w.text.lower() in _APPROX for w in doc[max(0, tok.i - 3):tok.i])
+        before = doc[max(0, tok.i - 3):tok.i].text if kind != "amount" else doc[max(0, tok.i - 4):tok.i - 1].text
+        bound = "min" if _MIN_BOUND.search(before) else "max" if _MAX_BOUND.search(before) else ""
         key = f"{value:g}" if kind != "amount" else f"{currency}{value:g}"
         out.append(Value(kind, key, start, end, measure, _predicate_name(_resultative(pred)),
-                         _holder(noun, tok, pred), approximate))
+                         _holder(noun, tok, pred), approximate, bound))
     return out
 
 
@@ -312,13 +318,21 @@ def conflict(a: Value, b: Value) -> bool:
 
     One slot: the same kind and measure, neither a different predicate ("killed" and "died" are one)
     nor a different holder, and the same predicate or the same holder to tie them to one fact.
-    Not a conflict: the same value, or two roundings of one ("about 300" / "300" within 10%);
-    two bounds ("more than 26,000" / "more than 31,000") still are.
+    Not a conflict: the same value, two roundings of one ("about 300" / "300" within 10%), or a figure
+    within the other's bound ("about 1,500" / "more than 1,000"). Two floors ("more than 26,000" /
+    "more than 31,000") still are: each outlet gives its own figure.
     """
     if a.key == b.key or not _one_slot(a, b):
         return False
     if a.kind == "amount" and _money(a.key)[0] != _money(b.key)[0]:
         return False  # "£88m" and "€103 million" may be one sum: two currencies are not compared
     x, y = _number(_money(a.key)[1]), _number(_money(b.key)[1])
+    if x is not None and y is not None and a.bound != b.bound and _within(a, x, y) and _within(b, y, x):
+        return False
     return not (x is not None and y is not None and (a.approximate or b.approximate) and
                 abs(x - y) <= 0.1 * max(abs(x), abs(y)))
+
+
+def _within(v: Value, own: float, other: float) -> bool:
+    """Does the other figure keep within this value's bound (always, when it has none)?"""
+    return v.bound == "" or (v.bound == "min" and other >= own) or (v.bound == "max" and other <= own)
