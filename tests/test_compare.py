@@ -548,3 +548,19 @@ def test_a_claim_a_source_stresses_rests_on_that_source():
     two = "Dock workers voted on Monday to authorise a strike at the port of Leith, the union said."
     found = [f.summary for f in _found(one, two, "single_sourced") if "Maria Lopez" in f.summary]
     assert len(found) == 1 and "a strike vote does not mean the port will close" in found[0]
+
+
+def test_a_denial_that_points_back_disputes_the_claim_told_just_before_it():
+    """'X denied the accusations' names no claim: it answers the one told just before it, as a reader takes it."""
+    one = ("Some speculated that Mark Felt was the secret source who guided the two Washington Post reporters. "
+           "Felt steadfastly denied the accusations for more than thirty years.")
+    two = ("Mark Felt was the secret source who guided the two Washington Post reporters, the newspaper said. "
+           "Felt died on Thursday at his home in California.")
+    found = _found(one, two, "disputed")
+    assert len(found) == 1 and "Mark Felt" in found[0].summary, [f.summary for f in found]
+    shown = " ".join(e.span.text for e in found[0].evidence)
+    assert "guided the two Washington Post reporters" in shown and "denied the accusations" in shown
+    # the claim before it must be one some outlet asserts: a denial of nothing reported disputes nothing
+    alone = ("Felt died on Thursday at his home in California. The funeral will be private. "
+             "Felt steadfastly denied the accusations for more than thirty years.")
+    assert _found(alone, two.split(". ", 1)[1], "disputed") == []

@@ -47,6 +47,14 @@ _ACCUSATION = re.compile(
     r"\s+(?:\S+\s+){2,}\S+", re.I)
 # A sentence that tells of a denial, whatever the attribution made of it, does not assert what is denied.
 _REPORTS_DENIAL = re.compile(r"\b(?:den(?:y|ies|ied|ying|ial|ials)|reject(?:s|ed|ing)?|refut(?:e|es|ed|ing))\b", re.I)
+# A denial whose object only points back ("denied the accusations", "denied the story", "the rumor is not true"):
+# what it denies is the claim told just before it.
+_ANAPHORIC = re.compile(
+    r"^(?:(?:the|these|those|such|this|that|all|any|media|news|recent|earlier)\s+){0,2}"
+    r"(?:charges?|allegations?|accusations?|claims?|reports?|rumou?rs?|story|stories|speculation|suggestions?|"
+    r"it|this|that)(?:\s+(?:is|are|was|were)\s+(?:not\s+true|untrue|false|baseless|unfounded))?"
+    r"(?:\s+(?:to|in|on|with|for|at|since|after|over|throughout|during)\s+[^,;]{2,40})?$", re.I)
+ANTECEDENT = 400  # characters before an anaphoric denial within which the claim it points back to is told
 NEAR_DENIAL = 300  # characters after a denial within which a speakerless statement is the denier's
 DENIAL_TARGET = 0.4  # a denial disputes a claim of another group from this likeness of what they say up
 
@@ -139,6 +147,26 @@ def _disputed(ctx: Context) -> tuple[list[Finding], set[tuple[int, ...]]]:
             top = max(ranked, key=lambda d: scores[d])
             for d in dens:
                 targets[d] = set(targets[top])
+    # A denial that only points back ("denied the accusations") denies the claim told just before it.
+    for den, members in denials.items():
+        if den in targets:
+            continue
+        d = next(units[i] for i in members if units[i].status == "denied")
+        if d.denial_of is None or not _ANAPHORIC.match(d.denial_of.content_text.strip(" \"'“”‘’.")):
+            continue
+        denial_units = [i for i in members if units[i].status == "denied"]
+        keys = _denier_keys(ctx, denial_units)
+        start = d.sentence.start if d.sentence is not None else d.order  # before the denial's own sentence
+        before = [j for j, v in enumerate(units) if v.article == d.article and v.status != "denied"
+                  and start - ANTECEDENT <= v.order < start and j not in members]
+        if not before:
+            continue
+        j = max(before, key=lambda j: units[j].order)  # the claim told last before it, and no other
+        gi = next(k for k, g in enumerate(groups) if j in g)
+        # what can be accused or reported: someone's statement, or a claim other outlets carry too
+        if (units[j].statement is not None or len(_outlets(ctx, groups[gi])) >= 2) and \
+                _asserting(ctx, groups[gi], keys | _denier_keys(ctx, groups[gi]), denial_units):
+            targets[den] = {gi}
     # A denial with no target of its own: the same speaker's targeted denial in the same article.
     for i, u in enumerate(units):
         den = u.denial_of
