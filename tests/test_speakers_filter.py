@@ -38,3 +38,17 @@ def test_both_people_of_a_coordinated_source_are_credited_with_its_cue():
     assert {s.name for s in a.speakers} == {"Craig Zadan", "Neil Meron"}
     assert all(cues.get(s.key) == ["said"] for s in a.speakers)
     assert set(cues_by_speaker(a.statements)) == {a.statements[0].speaker.key}  # without the speakers: only the first
+
+
+def test_a_group_named_with_what_follows_it_is_read_by_its_head():
+    """"Officials familiar with the talks" are officials, not talks: the commonest way news names an
+    anonymous source, kept as one."""
+    from counterpoint.compare.speakers import FEATURES
+
+    head = FEATURES.index("speaker_head")
+    for name in ("Officials familiar with the talks", "sources close to the investigation",
+                 "two people with knowledge of the matter"):
+        sp = Speaker(name, None, "anonymous", name.lower(), [Span(0, len(name), name)])
+        assert speaker_features(sp, [], ["said"])[head] == 1.0, name
+    for name in ("Officials familiar with the talks", "sources close to the investigation"):
+        assert _p(name, "anonymous") >= speaker_model().keep_at, name

@@ -67,11 +67,23 @@ FEATURES = (
 )
 
 
+# Words that open a noun's post-modifier: "officials familiar with the talks", "sources close to the
+# investigation", "a man who saw the crash" are officials, sources and a man.
+_POSTMODIFIER = frozenset(_words("""
+    familiar close with of in at from on for to who that which briefed involved knowledgeable speaking"""))
+
+
+def _head(low: list[str]) -> str:
+    """The head word of a speaker's name, lower-cased: the last word before any post-modifier."""
+    cut = next((k for k, w in enumerate(low) if k > 0 and w in _POSTMODIFIER), len(low))
+    return low[cut - 1] if cut else ""
+
+
 def speaker_features(sp: Speaker, entities: list[Entity], cues: list[str] = ()) -> list[float]:
     """The speaker's features; `cues` are the cue words of the statements it is the speaker of."""
     words = _WORD.findall(sp.name)
     low = [w.lower() for w in words]
-    head = low[-1] if low else ""
+    head = _head(low)
     caps = sum(1 for w in words if w[:1].isupper())
     entity = any(e.label in _NAME_LABELS and any(m.start <= e.span.start < m.end or e.span.start <= m.start
                                                  < e.span.end for m in sp.mentions) for e in entities)
@@ -84,6 +96,17 @@ def speaker_features(sp: Speaker, entities: list[Entity], cues: list[str] = ()) 
         float(bool(low) and low[0] in {"the", "a", "an", "his", "her", "its", "our", "my"}),
         sum(1 for c in cues if _SPEECH_CUE.search(c)) / max(1, len(cues)), min(len(cues), 5) / 5,
     ]
+
+
+_PREPOSITION = re.compile(r"\s+(?:in|on|of|from|at|by|for|about|to)\s+", re.I)
+
+
+def is_document(name: str) -> bool:
+    """Is this source a document or a medium ("a 1997 article in Ebony", "media reports", "a disclaimer on the
+    site") rather than people? A document is not an anonymous source: it is where the words are printed."""
+    head = _PREPOSITION.split(name.strip(), maxsplit=1)[0]
+    words = _WORD.findall(head.lower())
+    return bool(words) and (words[-1] in _THING_HEADS or words[-1] in {"disclaimer", "press", "media"})
 
 
 @dataclass(frozen=True, slots=True)
