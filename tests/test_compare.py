@@ -564,3 +564,17 @@ def test_a_denial_that_points_back_disputes_the_claim_told_just_before_it():
     alone = ("Felt died on Thursday at his home in California. The funeral will be private. "
              "Felt steadfastly denied the accusations for more than thirty years.")
     assert _found(alone, two.split(". ", 1)[1], "disputed") == []
+
+
+def test_what_a_claim_rests_on_is_said_plainly():
+    """A printed report is where the words are, not an anonymous source; a refusal or a denial of having said
+    something vouches for nothing ("declined to comment on Tuesday" rests nothing on anyone)."""
+    one = ("According to a report in the Los Angeles Times, the Angels have made an eight-year offer to the "
+           "free-agent first baseman. The team's general manager declined to comment on Tuesday.")
+    two = "The Angels open their season in April against Seattle. Tickets go on sale next week at the stadium."
+    found = [f.summary for f in _found(one, two, "single_sourced")]
+    assert len(found) == 1 and found[0].startswith("Rests on report in the Los Angeles Times alone, as"), found
+    officials = ("Officials familiar with the talks said the Angels have made an eight-year offer to the "
+                 "free-agent first baseman. The team's general manager never said that a deal was close.")
+    found = [f.summary for f in _found(officials, two, "single_sourced")]
+    assert len(found) == 1 and "(an anonymous source)" in found[0], found

@@ -124,7 +124,7 @@ def compare_story(
     framing = [
         outlet_framing(o, [a for a in articles if outlet_of[a.id] == o], speaker_ids) for o in outlet_list
     ]
-    names = {s.id: s.name for s in speakers}
+    names = {s.id: s.name for s in every_speaker}  # an outlet's most quoted voice may be one not listed
     findings = find_findings(ctx) + framing_findings(ctx, framing, names)
     if stance is not None:
         disputed = [(f, _claim_words(f)) for f in findings if f.type == "disputed"]

@@ -15,6 +15,7 @@ import numpy as np
 
 from counterpoint.compare.align import Alignment
 from counterpoint.compare.slots import Value, conflict, parse_values, value_words
+from counterpoint.compare.speakers import is_document
 from counterpoint.compare.units import Unit, speaker_key
 from counterpoint.model import Entity, Evidence, Finding, Span, Speaker, Statement
 
@@ -38,6 +39,14 @@ _REPORTING_CUE = re.compile(
     r"conced\w*|repl(?:y|ied|ies)|respond\w*|point(?:s|ed|ing)? out)\b",
     re.I,
 )
+# A cue that refuses or negates ("declined to comment on", "did not say", "would not confirm") vouches for nothing.
+_REFUSED = re.compile(r"\b(?:declin\w*|refus\w*|not|never|no)\b|n't\b", re.I)
+
+
+def _vouches(cue: str) -> bool:
+    return bool(_REPORTING_CUE.search(cue)) and not _REFUSED.search(cue)
+
+
 # A denial whose object names the accusation it answers ("denied charges of assault and racial remarks
 # toward a cab driver", "rejected allegations that he took bribes"): what is denied is stated in it.
 _ACCUSATION = re.compile(
@@ -664,7 +673,7 @@ def _single_sourced(ctx: Context, g: Sequence[int]) -> Finding | None:
     reported = [
         i for i in g
         if units[i].statement is not None and units[i].status != "denied"
-        and _REPORTING_CUE.search(" ".join(c.text for c in units[i].statement.cue))  # type: ignore[union-attr]
+        and _vouches(" ".join(c.text for c in units[i].statement.cue))  # type: ignore[union-attr]
     ]
     if not reported:
         return None
@@ -682,7 +691,7 @@ def _single_sourced(ctx: Context, g: Sequence[int]) -> Finding | None:
             continue
         sourced.append(i)
         origins.setdefault(_origin_key(first), first)
-        anonymous |= any(v.kind == "anonymous" for v in s.via) or bool(s.speaker and s.speaker.kind == "anonymous")
+        anonymous |= any(_unnamed(v) for v in (*s.via, s.speaker))
     if len(origins) != 1:
         return None
     reported = sourced
@@ -762,6 +771,12 @@ def _omitted(ctx: Context) -> list[Finding]:
 # --------------------------------------------------------------------------------------------
 # helpers
 # --------------------------------------------------------------------------------------------
+
+
+def _unnamed(s: Speaker | None) -> bool:
+    """An anonymous source: unnamed people ("two White House officials"), not an unnamed document ("media
+    reports", "a 1997 article in Ebony"), which says where the words were printed, not who vouches for them."""
+    return s is not None and s.kind == "anonymous" and not is_document(s.name)
 
 
 def _speaker(u: Unit) -> Speaker | None:
