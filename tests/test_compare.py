@@ -578,3 +578,15 @@ def test_what_a_claim_rests_on_is_said_plainly():
                  "free-agent first baseman. The team's general manager never said that a deal was close.")
     found = [f.summary for f in _found(officials, two, "single_sourced")]
     assert len(found) == 1 and "(an anonymous source)" in found[0], found
+
+
+def test_two_figures_of_one_measure_are_not_corroborated_even_when_too_loosely_tied_to_contradict():
+    """"Outside for nine minutes" and "re-entered ten minutes later" may be one fact told two ways: not a
+    contradiction the parse can stand behind, but no corroboration either."""
+    one = ("After being escorted from the snack plant, the worker was outside for nine minutes before coming back "
+           "with a handgun. The plant was closed on Friday.")
+    two = ("After being escorted from the snack plant, the worker re-entered ten minutes later with a handgun. "
+           "Police praised the response.")
+    assert _found(one, two, "corroborated") == [] and _found(one, two, "contradicted") == []
+    same = one.replace("was outside for nine minutes before coming back", "came back ten minutes later")
+    assert len(_found(same, two, "corroborated")) == 1

@@ -6,6 +6,7 @@ every article, so a reader can check it against the text in one click.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -624,8 +625,28 @@ def _conflicted_groups(ctx: Context, values: dict[int, list[tuple[Value, Span]]]
     _unit_values(ctx, involved, values)
     by_slot = {i: _by_slot(values[i]) for i in involved}
     return {k for k in multi if any(
-        units[a].outlet != units[b].outlet and _value_conflicts(values, by_slot, a, b) and not _other_events(ctx, a, b)
+        units[a].outlet != units[b].outlet and (_value_conflicts(values, by_slot, a, b) or _may_differ(values, a, b))
+        and not _other_events(ctx, a, b)
         for a in groups[k] for b in groups[k] if a < b)}
+
+
+def _may_differ(values: dict[int, list[tuple[Value, Span]]], a: int, b: int) -> bool:
+    """Do units a and b each give one figure of the same kind and measure, and different ones? Too loose a tie
+    to call a contradiction, enough to withhold "corroborated" ("outside for nine minutes" / "re-entered 10
+    minutes later")."""
+    va = {(v.kind, v.measure): v for v, _ in values[a] if v.measure and v.kind in ("number", "amount")}
+    vb = {(v.kind, v.measure): v for v, _ in values[b] if v.measure and v.kind in ("number", "amount")}
+    keys_a, keys_b = {v.key for v, _ in values[a]}, {v.key for v, _ in values[b]}
+    for slot in va.keys() & vb.keys():
+        x, y = va[slot], vb[slot]
+        if sum(1 for v, _ in values[a] if (v.kind, v.measure) == slot) != 1 or \
+                sum(1 for v, _ in values[b] if (v.kind, v.measure) == slot) != 1:
+            continue
+        if x.key == y.key or x.key in keys_b or y.key in keys_a:
+            continue
+        if conflict(dataclasses.replace(x, predicate="", holder="z"), dataclasses.replace(y, predicate="", holder="z")):
+            return True
+    return False
 
 
 def _other_events(ctx: Context, a: int, b: int) -> bool:
