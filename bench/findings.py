@@ -135,7 +135,8 @@ def main() -> int:
     cmds = {"v0.1.0": f"{Path(args.baseline) / '.venv' / 'bin' / 'counterpoint'} compare",
             "now": f"{args.python} -m counterpoint compare"}
     if not Path(cmds["v0.1.0"].split()[0]).exists():
-        print(f"no baseline at {args.baseline}: git worktree add {args.baseline} v0.1.0 && python3 -m venv"
+        print(f"no baseline at {args.baseline}: git worktree add {args.baseline} v0.1.0 (the tag is commit 15e0363:"
+              f" git tag v0.1.0 15e0363 where a clone lacks it) && python3 -m venv"
               f" {args.baseline}/.venv && {args.baseline}/.venv/bin/pip install -e {args.baseline}", file=sys.stderr)
         return 2
     ok = True

@@ -15,7 +15,8 @@ sampled every 0.1 s) and wall seconds including start-up, with --workers 1 and 2
 and 60 s on 2 cores.
 
 The baseline is another checkout with its own virtual environment, by default the `v0.1.0` tag
-in a worktree: `git worktree add ../baseline v0.1.0 && python3 -m venv ../baseline/.venv &&
+(commit 15e0363; `git tag v0.1.0 15e0363` where a clone lacks the tag) in a worktree:
+`git worktree add ../baseline v0.1.0 && python3 -m venv ../baseline/.venv &&
 ../baseline/.venv/bin/pip install -e ../baseline`. Run nothing else on the machine meanwhile.
 
     python bench/robustness.py [--baseline ../baseline] [--no-size] [--no-baseline]

@@ -6,7 +6,6 @@ every article, so a reader can check it against the text in one click.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -15,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from counterpoint.compare.align import Alignment
-from counterpoint.compare.slots import Value, conflict, parse_values, value_words
+from counterpoint.compare.slots import Value, conflict, differ, parse_values, value_words
 from counterpoint.compare.speakers import is_document
 from counterpoint.compare.units import Unit, speaker_key
 from counterpoint.model import Entity, Evidence, Finding, Span, Speaker, Statement
@@ -631,22 +630,19 @@ def _conflicted_groups(ctx: Context, values: dict[int, list[tuple[Value, Span]]]
 
 
 def _may_differ(values: dict[int, list[tuple[Value, Span]]], a: int, b: int) -> bool:
-    """Do units a and b each give one figure of the same kind and measure, and different ones? Too loose a tie
-    to call a contradiction, enough to withhold "corroborated" ("outside for nine minutes" / "re-entered 10
-    minutes later")."""
-    va = {(v.kind, v.measure): v for v, _ in values[a] if v.measure and v.kind in ("number", "amount")}
-    vb = {(v.kind, v.measure): v for v, _ in values[b] if v.measure and v.kind in ("number", "amount")}
+    """Do units a and b each give one figure of some kind and measure, and figures that differ (`slots.differ`)?
+    Then their outlets do not corroborate each other, though no contradiction is claimed."""
+    def figures(i: int) -> dict[tuple[str, str], list[Value]]:
+        out: dict[tuple[str, str], list[Value]] = {}
+        for v, _ in values[i]:
+            if v.measure and v.kind in ("number", "amount"):
+                out.setdefault((v.kind, v.measure), []).append(v)
+        return out
+
+    fa, fb = figures(a), figures(b)
     keys_a, keys_b = {v.key for v, _ in values[a]}, {v.key for v, _ in values[b]}
-    for slot in va.keys() & vb.keys():
-        x, y = va[slot], vb[slot]
-        if sum(1 for v, _ in values[a] if (v.kind, v.measure) == slot) != 1 or \
-                sum(1 for v, _ in values[b] if (v.kind, v.measure) == slot) != 1:
-            continue
-        if x.key == y.key or x.key in keys_b or y.key in keys_a:
-            continue
-        if conflict(dataclasses.replace(x, predicate="", holder="z"), dataclasses.replace(y, predicate="", holder="z")):
-            return True
-    return False
+    return any(len(fa[m]) == 1 == len(fb[m]) and fa[m][0].key not in keys_b and fb[m][0].key not in keys_a
+               and differ(fa[m][0], fb[m][0]) for m in fa.keys() & fb.keys())
 
 
 def _other_events(ctx: Context, a: int, b: int) -> bool:

@@ -36,11 +36,11 @@ _SCALE = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_
           "m": 1_000_000, "trillion": 1_000_000_000_000}
 _APPROX = {"about", "around", "nearly", "almost", "roughly", "approximately", "some", "over", "more", "than", "least",
            "up", "to", "under", "fewer", "less", "estimated", "an", "as", "many", "much"}
-# Every word a value can be made of: two texts that share all of theirs cannot give one slot two values,
-# so the parse that finds the slots can be skipped for them.
 # The words before a figure that make it a floor or a ceiling rather than the figure itself.
 _MIN_BOUND = re.compile(r"\b(?:more than|over|at least|upwards of|in excess of|above|exceeding)\s*$", re.I)
 _MAX_BOUND = re.compile(r"\b(?:less than|fewer than|under|up to|nearly|almost|at most|below|as many as)\s*$", re.I)
+# Every word a value can be made of: two texts that share all of theirs cannot give one slot two values,
+# so the parse that finds the slots can be skipped for them.
 _TENS = ["thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "dozens?"]
 _HINT = re.compile(r"\d[\d.,:]*|\b(?:" + "|".join(
     [*NUMBER_WORDS, *_SCALE, *sorted(_WEEKDAYS), *_TENS, *_MONTH_OF]) + r")\b", re.I)
@@ -322,8 +322,18 @@ def conflict(a: Value, b: Value) -> bool:
     within the other's bound ("about 1,500" / "more than 1,000"). Two floors ("more than 26,000" /
     "more than 31,000") still are: each outlet gives its own figure.
     """
-    if a.key == b.key or not _one_slot(a, b):
-        return False
+    return a.key != b.key and _one_slot(a, b) and _figures_differ(a, b)
+
+
+def differ(a: Value, b: Value) -> bool:
+    """Two figures of one kind and measure that cannot both be right, whatever their predicates and holders:
+    too loose a tie to call a contradiction ("outside for nine minutes" / "re-entered ten minutes later" may
+    be one fact or two), enough to doubt that two reports agree."""
+    return (a.key != b.key and a.kind == b.kind and bool(a.measure) and a.measure == b.measure
+            and _figures_differ(a, b))
+
+
+def _figures_differ(a: Value, b: Value) -> bool:
     if a.kind == "amount" and _money(a.key)[0] != _money(b.key)[0]:
         return False  # "£88m" and "€103 million" may be one sum: two currencies are not compared
     x, y = _number(_money(a.key)[1]), _number(_money(b.key)[1])
