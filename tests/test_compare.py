@@ -532,6 +532,31 @@ def test_the_shipped_salience_model_ranks_a_retold_claim_above_one_nobody_retell
     assert high > low + 0.1
 
 
+def test_salience_reads_what_a_claim_is_about():
+    """The shipped salience model ranks a death toll above a singer's mood by the sentences' embeddings alone
+    (every hand-made feature held at its mean); without embeddings (no pair model) they count as the mean."""
+    import numpy as np
+
+    from counterpoint.compare.salience import HANDMADE, salience_model
+    from counterpoint.models.embeddings import sentence_encoder
+
+    model = salience_model()
+    meaning = np.asarray(sentence_encoder().encode([
+        "The earthquake killed at least 40 people and destroyed hundreds of homes, officials said.",
+        "She said she felt wonderful and could not stop smiling all evening."]), dtype=np.float64)
+    x = np.tile(np.asarray(model.mean, dtype=np.float64), (2, 1))
+    x[:, len(HANDMADE):] = meaning
+    toll, mood = model.predict(x)
+    assert toll > mood + 0.03
+    from counterpoint.compare.salience import salience
+    from counterpoint.compare.units import Unit
+
+    unit, likeness = Unit("a", "A", 0, "The quake killed 40 people.", "x", []), np.zeros((1, 1))
+    without = salience([unit], {}, {"a": 100}, likeness, None, model)
+    at_mean = salience([unit], {}, {"a": 100}, likeness, np.asarray(model.mean)[None, len(HANDMADE):], model)
+    assert np.allclose(without, at_mean)
+
+
 def test_two_named_events_are_two_facts_not_a_contradiction():
     """A date or figure belongs to the event it is told of: Hugo's year is not a wrong year for Andrew."""
     base = "The harbour authority said on Tuesday that the pier would stay closed for repairs until the spring. "

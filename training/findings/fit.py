@@ -13,15 +13,15 @@ def standardise(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return mean, scale
 
 
-def logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, weights: np.ndarray | None = None,
+def logistic(x: np.ndarray, y: np.ndarray, l2: float | np.ndarray = 1.0, weights: np.ndarray | None = None,
              iters: int = 50) -> tuple[np.ndarray, float]:
     """Weights and bias of an L2-penalised logistic regression on already standardised `x`."""
     n, d = x.shape
     xb = np.hstack([x, np.ones((n, 1))])
     w = np.zeros(d + 1)
     sw = np.ones(n) if weights is None else weights
-    reg = np.full(d + 1, l2)
-    reg[-1] = 0.0
+    reg = np.zeros(d + 1)
+    reg[:-1] = l2  # one penalty for every weight, or one per weight
     for _ in range(iters):
         p = 1.0 / (1.0 + np.exp(-np.clip(xb @ w, -30, 30)))
         g = xb.T @ (sw * (p - y)) + reg * w

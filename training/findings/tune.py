@@ -52,7 +52,7 @@ class CV:
         scored = {n: train_pairs.story_scored(ks) for n, ks in self.keyed.items()}  # embedded once, read twice
         self.pairs = {n: train_pairs.story_pairs(ks, scored[n]) for n, ks in self.keyed.items()}
         self.folds = fit.folds([s.name for s in self.stories], k)
-        units = {n: train_salience.story_units(ks, scored[n].content) for n, ks in self.keyed.items()}
+        units = {n: train_salience.story_units(ks, scored[n]) for n, ks in self.keyed.items()}
         self.rankers: dict[str, SalienceModel] = {}  # the salience model each story is compared with
         for held in self.folds:
             m = train_salience.train([units[n][0] for n in units if n not in held],

@@ -118,7 +118,7 @@ def compare_story(
                   _families(units, originals), copies, entities, _voices(units),
                   list(salience(units, entities, lengths,
                                 alignment.content if alignment.content is not None else alignment.similarity,
-                                salience_ranker or salience_model())))
+                                alignment.meaning, salience_ranker or salience_model())))
 
     claims = _claims(ctx)
     framing = [

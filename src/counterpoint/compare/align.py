@@ -49,6 +49,7 @@ class Alignment:
     carried: float = LINK - 0.03
     contradicts_at: float = 0.5  # P(same) from which differing values of one slot contradict each other
     content: np.ndarray | None = None  # the similarity of what two units say, their speakers and cues left out
+    meaning: np.ndarray | None = None  # each unit's embedding of what it says (None without the pair model)
 
     def best_in(self, i: int, members: Sequence[int]) -> float:
         """The member most similar in what it says (a denial rarely restates what it denies, and "Zeszutek
@@ -77,7 +78,7 @@ def align(units: Sequence[Unit], encoder: Encoder, model: PairModel | None = Non
     scored = score_pairs(units, encoder, entities or {}, lengths or {}, model)
     same = scored.matrix(len(units))
     return Alignment(link_groups(units, scored, model.link), same, model.link, model.carried,
-                     model.contradicts_at, scored.content)
+                     model.contradicts_at, scored.content, scored.meaning)
 
 
 def link_groups(units: Sequence[Unit], scored: Scored, link: float) -> list[list[int]]:

@@ -315,6 +315,7 @@ class Scored:
     features: np.ndarray
     same: np.ndarray
     content: np.ndarray  # the same similarity of what the units say alone (no speaker, no cue)
+    meaning: np.ndarray | None = None  # the unit-length MiniLM embedding of what each unit says alone
 
     def matrix(self, n: int) -> np.ndarray:
         """P(same) as a symmetric matrix; 0 for pairs never scored."""
@@ -341,6 +342,7 @@ def score_pairs(units: Sequence[Unit], encoder: Encoder, entities: dict[str, lis
     both, tokens = encoder.encode_with_tokens([u.text for u in units] + contents, pieces=len(units))
     both = np.asarray(both, dtype=np.float32)
     cos, content_cos = cosines(both[: len(units)]), cosines(both[len(units):])
+    meaning = both[len(units):] / np.maximum(np.linalg.norm(both[len(units):], axis=1, keepdims=True), 1e-9)
     lex = word_overlap([s.stems for s in signals])
     content = 0.5 * content_cos + 0.5 * word_overlap([set(content_stems(c)) for c in contents])
     combined = 0.5 * cos + 0.5 * lex
@@ -350,4 +352,4 @@ def score_pairs(units: Sequence[Unit], encoder: Encoder, entities: dict[str, lis
     x[:, :-3] = pair_feature_matrix(p, units, signals, cos, lex, *rank_arrays(units, combined, p), content_cos)
     x[:, -3:] = token_alignment(pairs, tokens, piece_weights(tokens))
     same = model.predict(x).astype(np.float32) if model is not None else np.zeros(len(pairs), dtype=np.float32)
-    return Scored(pairs, x, same, content)
+    return Scored(pairs, x, same, content, meaning)

@@ -7,7 +7,9 @@ are a quote's colour, a history paragraph, a dateline. The answer keys mark each
 dates, money, names of people, places and organisations), how (reported speech, a denial, a direct
 quote, first-person words, a question), where (its position in the article), and how central it is to
 the story (how like it the likest statements of the other articles are: every outlet retells the main
-event in its own words, not another's colour and background), trained on the project's keyed stories
+event in its own words, not another's colour and background), and what it is about (the MiniLM embedding of
+what it says, which the alignment has already computed: a sentence about a death toll or a charge reads
+unlike one about a singer's mood, whatever its numbers and names), trained on the project's keyed stories
 (`training/findings/train_salience.py`, weights in `models/claims/`).
 """
 
@@ -33,11 +35,13 @@ _ACTION = re.compile(r"\b(?:kill\w*|die[ds]?|dead|arrest\w*|charg\w*|injur\w*|fi
                      r"confirm\w*|den(?:y|ied|ies)|accus\w*|ban\w*|won|win\w*|lost|launch\w*|sentenc\w*|"
                      r"resign\w*|elect\w*|struck|hit|destroy\w*|rais\w*|cut\w*|sold|bought|paid)\b", re.I)
 
-FEATURES = (
+MEANING_DIM = 384  # all-MiniLM-L6-v2's embedding size
+HANDMADE = (
     "words", "short", "digits", "money", "date", "cardinal", "person", "org", "place", "norp", "statement",
     "direct", "denied", "hedged", "first_person", "feeling", "action", "question", "exclaim", "position",
     "lead", "tail", "quote_share", "central",
 )
+FEATURES = (*HANDMADE, *(f"meaning_{i}" for i in range(MEANING_DIM)))
 CENTRAL_K = 5  # a claim is central to the story when the k likest statements of the other articles are like it
 
 
@@ -78,12 +82,13 @@ def salience_model() -> SalienceModel:
 
 
 def salience_features(units: Sequence[Unit], entities: dict[str, list[Entity]], lengths: dict[str, int],
-                       likeness: np.ndarray) -> np.ndarray:
+                       likeness: np.ndarray, meaning: np.ndarray) -> np.ndarray:
     """One row of `FEATURES` per unit; `likeness` is how alike what two units say (the alignment's content
-    similarity, units by units)."""
+    similarity, units by units), `meaning` the embedding of what each says (`Alignment.meaning`)."""
     x = np.array([unit_features(u, entities.get(u.article, []), lengths.get(u.article, 1)) for u in units],
-                 dtype=np.float64).reshape(len(units), len(FEATURES) - 1)
-    return np.hstack([x, centrality(likeness, [u.article for u in units])[:, None]])
+                 dtype=np.float64).reshape(len(units), len(HANDMADE) - 1)
+    central = centrality(likeness, [u.article for u in units])[:, None]
+    return np.hstack([x, central, np.asarray(meaning, dtype=np.float64).reshape(len(units), MEANING_DIM)])
 
 
 def centrality(likeness: np.ndarray, articles: Sequence[str], k: int = CENTRAL_K) -> np.ndarray:
@@ -106,6 +111,9 @@ def centrality(likeness: np.ndarray, articles: Sequence[str], k: int = CENTRAL_K
 
 
 def salience(units: Sequence[Unit], entities: dict[str, list[Entity]], lengths: dict[str, int],
-             likeness: np.ndarray, model: SalienceModel) -> np.ndarray:
-    """P(substantive) of each unit."""
-    return model.predict(salience_features(units, entities, lengths, likeness))
+             likeness: np.ndarray, meaning: np.ndarray | None, model: SalienceModel) -> np.ndarray:
+    """P(substantive) of each unit. Without embeddings (an alignment made without the pair model) every unit
+    gets the training mean for them, so they weigh nothing."""
+    if meaning is None:
+        meaning = np.tile(model.mean[len(HANDMADE):], (len(units), 1))
+    return model.predict(salience_features(units, entities, lengths, likeness, meaning))
