@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
-from counterpoint.compare.speakers import speaker_features, speaker_model
-from counterpoint.model import Entity, Span, Speaker
+from counterpoint.compare.speakers import speaker_features, speaker_model, speaker_scores
+from counterpoint.model import Entity, Span, Speaker, Statement
+from counterpoint.models.embeddings import sentence_encoder
 
 
 def _p(name: str, kind: str, cue: str = "said", role: str | None = None, label: str | None = None) -> float:
     span = Span(0, len(name), name)
     sp = Speaker(name, role, kind, name.lower(), [span])
     entities = [Entity(span, label)] if label else []
-    return float(speaker_model().predict(np.array([speaker_features(sp, entities, [cue])]))[0])
+    said = Statement("s1", "indirect", [Span(len(name) + len(cue) + 2, len(name) + len(cue) + 6, "that")],
+                     [Span(len(name) + 1, len(name) + 1 + len(cue), cue)], [span], sp)
+    return speaker_scores([sp], entities, [said], speaker_model(), sentence_encoder())[sp.key]
 
 
 @pytest.mark.parametrize(("name", "kind"), [("nothing", "person"), ("two", "person"), ("the report", "anonymous"),

@@ -85,7 +85,12 @@ def compare_story(
     if unanalysed:
         story_notes.append(f"{len(unanalysed)} article(s) have no analysis (not English, or not analysed yet).")
 
-    scores = {a.id: speaker_scores(a.analysis.speakers, a.analysis.entities, a.analysis.statements, speaker_filter)
+    if encoder is None:
+        from counterpoint.models.embeddings import sentence_encoder
+
+        encoder = sentence_encoder()
+    scores = {a.id: speaker_scores(a.analysis.speakers, a.analysis.entities, a.analysis.statements, speaker_filter,
+                                   encoder)
               for a in articles if a.analysis is not None}
     articles = [_real_speakers_only(a, scores.get(a.id, {}), speaker_filter.keep_at) for a in articles]
     statements, statement_ids, speakers, speaker_ids = _statements_and_speakers(articles, outlet_of)
@@ -97,10 +102,6 @@ def compare_story(
         story_notes.append(f"{len(articles) - len(originals)} article(s) copy another article of the story (wire "
                            "copies or near-duplicates): listed, but compared through their original.")
     units = _units(originals, outlet_of, story_notes)
-    if encoder is None:
-        from counterpoint.models.embeddings import sentence_encoder
-
-        encoder = sentence_encoder()
     if pair_model is None:
         from counterpoint.compare.pairs import pair_model as shipped_pair_model
 

@@ -4,8 +4,8 @@ The attribution stage finds the grammatical subject of every reporting verb, and
 not speakers at all: pronouns and quantifiers ("no one said", "Two told"), things ("the report
 says", "pictures show"), abstractions ("My hope is"). Naming them as the source of a claim, or
 listing them among a story's speakers, misleads a reader. A small logistic model over the name
-(entity type, capitals, the head word's kind, quantifier and pronoun words, digits) and how the
-speaker is used (mentions, a role, the kind the analysis gave it) says whether a speaker is real;
+(entity type, capitals, the head word's kind, quantifier and pronoun words, digits, and its MiniLM embedding)
+and how the speaker is used (mentions, a role, the kind the analysis gave it) says whether a speaker is real;
 it is trained on the speakers of the project's keyed stories (`training/findings/train_speakers.py`,
 weights in `models/claims/speakers.json`). A statement whose speaker is not real keeps its source
 words but no speaker, so no finding rests a claim on it.
@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from counterpoint.compare.logistic import Logistic
+from counterpoint.compare.pairs import Encoder
 from counterpoint.model import Entity, Speaker, Statement
 
 MODEL = Path(__file__).resolve().parents[1] / "models" / "claims" / "speakers.json"
@@ -61,10 +62,12 @@ _SPEECH_CUE = re.compile(r"\b(?:say|said|says|saying|tell|told|tells|announc\w*|
 _WORD = re.compile(r"[\w'’-]+")
 _NAME_LABELS = {"PERSON", "ORG", "NORP", "GPE", "FAC"}
 
-FEATURES = (
+HANDMADE = (
     "person", "organisation", "anonymous", "entity", "capitals", "all_lower", "pronoun_start", "pronoun_only",
     "digits", "speaker_head", "thing_head", "role", "mentions", "words", "determiner", "speech_cue", "statements",
 )
+NAME_DIM = 384  # all-MiniLM-L6-v2's embedding of the name: "feminist blogger" reads like a person, "pictures" not
+FEATURES = (*HANDMADE, *(f"name_{i}" for i in range(NAME_DIM)))
 
 
 # Words that open a noun's post-modifier: "officials familiar with the talks", "sources close to the
@@ -142,12 +145,20 @@ def cues_by_speaker(statements: list[Statement], speakers: list[Speaker] = ()) -
     return out
 
 
+def speaker_rows(speakers: list[Speaker], entities: list[Entity], statements: list[Statement],
+                 encoder: Encoder) -> np.ndarray:
+    """One row of `FEATURES` per speaker: the hand-made features, then the embedding of the name."""
+    cues = cues_by_speaker(statements, speakers)
+    x = np.array([speaker_features(sp, entities, cues.get(sp.key or sp.name, [])) for sp in speakers],
+                 dtype=np.float64).reshape(len(speakers), len(HANDMADE))
+    names = np.asarray(encoder.encode([sp.name for sp in speakers]), dtype=np.float64).reshape(len(speakers), NAME_DIM)
+    return np.hstack([x, names])
+
+
 def speaker_scores(speakers: list[Speaker], entities: list[Entity], statements: list[Statement],
-                   model: SpeakerModel) -> dict[str, float]:
+                   model: SpeakerModel, encoder: Encoder) -> dict[str, float]:
     """P(real speaker) by speaker key (or name)."""
     if not speakers:
         return {}
-    cues = cues_by_speaker(statements, speakers)
-    x = np.array([speaker_features(sp, entities, cues.get(sp.key or sp.name, [])) for sp in speakers],
-                 dtype=np.float64)
+    x = speaker_rows(speakers, entities, statements, encoder)
     return {sp.key or sp.name: float(p) for sp, p in zip(speakers, model.predict(x), strict=True)}
