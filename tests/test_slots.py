@@ -125,3 +125,17 @@ def test_a_figure_within_the_other_outlets_bound_is_no_contradiction() -> None:
     assert not conflicts("The storm destroyed 40 homes.", "The storm destroyed up to 50 homes.")
     assert conflicts("The blast injured 700 people.", "The blast injured more than 1,000 people.")  # below the floor
     assert conflicts("A quake killed more than 26,000 people.", "A quake killed more than 31,000 people.")
+
+
+def test_late_one_day_and_early_the_next_may_be_one_night():
+    """"Killed late Friday" and "killed early Saturday" may be one night told from two time zones; a plain
+    Friday against Thursday is a contradiction."""
+    def conflicts(a: str, b: str) -> bool:
+        va, vb = _values(a, b)
+        return any(conflict(x, y) for x in va for y in vb)
+
+    assert not conflicts("He was killed during a rescue attempt late Friday.",
+                         "He was killed during a failed rescue attempt early Saturday.")
+    assert not conflicts("The quake struck on Sunday night.", "The quake struck on Monday.")
+    assert conflicts("He died on Friday.", "He died Thursday.")
+    assert conflicts("The quake struck on Sunday.", "The quake struck early Tuesday.")  # not the next day

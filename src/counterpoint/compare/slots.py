@@ -65,7 +65,7 @@ class Value:
     predicate: str  # lemma of the verb that governs it ("" when none)
     holder: str  # lemma of whose value it is ("" when unknown)
     approximate: bool  # "about 300", "more than 26,000", "at least 10"
-    bound: str = ""  # "min" for "more than 1,000" / "at least 10", "max" for "up to 2,000" / "nearly 3"
+    bound: str = ""  # "min": "more than 1,000", "at least 10", "early Saturday"; "max": "up to 2,000", "late Friday"
 
     @property
     def slot(self) -> tuple[str, str]:
@@ -216,7 +216,11 @@ def values_of(doc: Doc) -> list[Value]:
         low = tok.text.lower()
         if low in _WEEKDAYS:
             pred = _predicate(None, tok)
-            out.append(Value("weekday", low, tok.idx, tok.idx + len(tok), "day", _predicate_name(pred), "", False))
+            near = doc[max(0, tok.i - 2):tok.i + 2].text.lower()
+            edge = "max" if re.search(r"\blate\b|\bnight\b|\bovernight\b", near) else \
+                "min" if re.search(r"\bearly\b", near) else ""
+            out.append(Value("weekday", low, tok.idx, tok.idx + len(tok), "day", _predicate_name(pred), "", False,
+                             edge))
             continue
         if _TIME.match(tok.text):
             pred = _predicate(None, tok)
@@ -334,6 +338,8 @@ def differ(a: Value, b: Value) -> bool:
 
 
 def _figures_differ(a: Value, b: Value) -> bool:
+    if a.kind == "weekday" and b.kind == "weekday" and _across_midnight(a, b):
+        return False
     if a.kind == "amount" and _money(a.key)[0] != _money(b.key)[0]:
         return False  # "£88m" and "€103 million" may be one sum: two currencies are not compared
     x, y = _number(_money(a.key)[1]), _number(_money(b.key)[1])
@@ -346,3 +352,17 @@ def _figures_differ(a: Value, b: Value) -> bool:
 def _within(v: Value, own: float, other: float) -> bool:
     """Does the other figure keep within this value's bound (always, when it has none)?"""
     return v.bound == "" or (v.bound == "min" and other >= own) or (v.bound == "max" and other <= own)
+
+
+_DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
+
+def _across_midnight(a: Value, b: Value) -> bool:
+    """"Late Friday" and "early Saturday" may be one night told from two time zones: next days, the first late
+    (a weekday's `bound` "max": late, at night) or the second early ("min")."""
+    if a.key not in _DAYS or b.key not in _DAYS:
+        return False
+    first, second = (a, b) if (_DAYS.index(b.key) - _DAYS.index(a.key)) % 7 == 1 else (b, a)
+    if (_DAYS.index(second.key) - _DAYS.index(first.key)) % 7 != 1:
+        return False
+    return first.bound == "max" or second.bound == "min"
