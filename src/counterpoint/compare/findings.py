@@ -160,10 +160,10 @@ def _disputed(ctx: Context) -> tuple[list[Finding], set[tuple[int, ...]]]:
     for den, members in denials.items():
         if den in targets:
             continue
-        d = next(units[i] for i in members if units[i].status == "denied")
+        denial_units = [i for i in members if units[i].status == "denied"]
+        d = units[denial_units[0]]
         if d.denial_of is None or not _ANAPHORIC.match(d.denial_of.content_text.strip(" \"'“”‘’.")):
             continue
-        denial_units = [i for i in members if units[i].status == "denied"]
         keys = _denier_keys(ctx, denial_units)
         start = d.sentence.start if d.sentence is not None else d.order  # before the denial's own sentence
         before = [j for j, v in enumerate(units) if v.article == d.article and v.status != "denied"
