@@ -53,7 +53,9 @@ def ecb_stories(data: Path, rng: random.Random, n: int) -> list[dict]:
     return sorted(stories[:n], key=lambda s: s["story"])
 
 
-def fnc_stories(data: Path, rng: random.Random, n: int) -> list[dict]:
+def fnc_stories(data: Path, rng: random.Random, n: int, loose: int = 0) -> list[dict]:
+    """The first `n` claims that have a disagreeing body and two others; then, with `loose`, the first `loose`
+    of the claims left that have any three usable bodies (a rumour every outlet repeats is a story too)."""
     with open(data / "fnc1" / "train_bodies.csv", encoding="utf-8") as fh:
         bodies = {r["Body ID"]: r["articleBody"] for r in csv.DictReader(fh)}
     with open(data / "fnc1" / "train_stances.csv", encoding="utf-8") as fh:
@@ -79,7 +81,7 @@ def fnc_stories(data: Path, rng: random.Random, n: int) -> list[dict]:
             c["bodies"][r["Body ID"]].append(r["Stance"])
     dev_meta = [json.loads((data / "findings" / "dev" / s / "story.json").read_text()) for s in DEV_FNC_STORIES]
     dev_body_ids = {a["source_id"] for m in dev_meta for a in m["articles"]}
-    stories = []
+    stories, rest = [], []
     for root, c in sorted(claims.items()):
         if set(c["bodies"]) & (dev_bodies | dev_body_ids):
             continue
@@ -89,16 +91,19 @@ def fnc_stories(data: Path, rng: random.Random, n: int) -> list[dict]:
                   for b, st in c["bodies"].items() if 300 <= len(bodies[b]) <= 4000}
         disagree = sorted(b for b, st in usable.items() if st == "disagree")
         others = sorted(b for b, st in usable.items() if st != "disagree")
-        if not disagree or len(others) < 2:
+        strict = bool(disagree) and len(others) >= 2
+        if not strict and len(usable) < 3:
             continue
         r2 = random.Random(root)
-        picked = r2.sample(disagree, min(2, len(disagree))) + r2.sample(others, min(3, len(others)))
+        picked = r2.sample(disagree, min(2, len(disagree))) + r2.sample(others, min(5 - min(2, len(disagree)), len(others))
+                                                                        if not strict else min(3, len(others)))
         headline = sorted(c["headlines"], key=len)[0]
-        stories.append({"story": f"fnc-{min(picked, key=int)}", "source": "FNC-1 train", "claim_headline": headline,
+        (stories if strict else rest).append({"story": f"fnc-{min(picked, key=int)}", "source": "FNC-1 train", "claim_headline": headline,
                         "docs": [(b, bodies[b]) for b in sorted(picked, key=int)],
                         "stances": {b: usable[b] for b in picked}})
     rng.shuffle(stories)
-    return sorted(stories[:n], key=lambda s: s["story"])
+    random.Random(20261207).shuffle(rest)  # its own seed: the strict draw stays as it was
+    return sorted(stories[:n], key=lambda s: s["story"]) + sorted(rest[:loose], key=lambda s: s["story"])
 
 
 def main() -> None:
@@ -108,10 +113,12 @@ def main() -> None:
     ap.add_argument("texts", type=Path, nargs="?", help="where the article files go (outside the repository)")
     ap.add_argument("--ecb", type=int, default=16, help="how many ECB+ stories (default 16)")
     ap.add_argument("--fnc", type=int, default=10, help="how many FNC-1 stories (default 10)")
+    ap.add_argument("--fnc-loose", type=int, default=0,
+                    help="then how many FNC-1 claims with any three usable bodies, disagreeing or not (default 0)")
     args = ap.parse_args()
     data, keys, texts = args.data, args.keys, args.texts
     rng = random.Random(20261206)
-    for s in ecb_stories(data, rng, args.ecb) + fnc_stories(data, rng, args.fnc):
+    for s in ecb_stories(data, rng, args.ecb) + fnc_stories(data, rng, args.fnc, args.fnc_loose):
         meta = {"story": s["story"], "articles": [], "source": s["source"]}
         for i, (source_id, text) in enumerate(s["docs"], 1):
             art = {"file": f"a{i}.txt", "source_id": source_id,
