@@ -289,33 +289,12 @@ def test_contradicted_details_point_at_the_differing_values():
     assert "Rescue teams" in only["Wire One"] and "promised aid" in only["Daily Two"]
 
 
-def test_a_place_spelled_two_ways_or_named_on_both_sides_is_no_contradiction():
-    def pair(one: str, two: str) -> list[str]:
-        found = [f for f in _found(one, two, "contradicted") if "place" in f.summary]
-        return sorted({e.span.text for f in found for e in f.evidence if e.span.text in places})
-
-    places = {"Lyon", "Marseille", "U.S.", "US", "United States", "Europe"}
-
+def test_two_places_are_no_contradiction():
+    """ "In Lyon" against "in Marseille" is not called a contradiction: one place so often holds the other
+    ("Berlin" / "Germany", "Carlisle" / "Cumbria") that without a gazetteer a place conflict is a guess."""
     fire = "A fire destroyed a historic theatre in {} on Sunday night, officials said, and no one was hurt."
-    assert pair(fire.format("Lyon"), fire.format("Marseille")) == ["Lyon", "Marseille"]
-    # a region holds or borders the city more often than it contradicts it: only a country, state or city is a value
-    assert pair(fire.format("Lyon"), fire.format("Europe")) == []
-    visit = "The Indian prime minister will travel to the {} next week to meet the president at the White House."
-    assert pair(visit.format("U.S."), visit.format("US")) == []
-    assert pair(visit.format("U.S."), visit.format("United States")) == []
-
-
-def test_one_place_of_a_list_is_no_value_to_contradict():
-    """"India, Egypt and Dubai" against "Pakistan and India" are two lists of places hit, not one place each."""
-    cut = ("Internet and phone services were disrupted in countries as far apart as {} after two undersea "
-           "cables were cut in the Mediterranean on Wednesday, the operators said.")
-    found = _found(cut.format("India, Egypt and Dubai"), cut.format("Saudi Arabia and Pakistan"), "contradicted")
-    assert [f.summary for f in found if "place" in f.summary] == []
-    # a city told with its state ("Wasilla, Alaska") is still one place
-    fire = "A fire destroyed the Bible Church in {}, Alaska, on Friday night, officials said, and no one was hurt."
-    found = _found(fire.format("Wasilla"), fire.format("Palmer"), "contradicted")
-    assert sorted({e.span.text for f in found for e in f.evidence if e.span.text in {"Wasilla", "Palmer"}}) == \
-        ["Palmer", "Wasilla"]
+    assert _found(fire.format("Lyon"), fire.format("Marseille"), "contradicted") == []
+    assert _found(fire.format("Berlin"), fire.format("Germany"), "contradicted") == []
 
 
 def test_records_of_one_json_lines_file_are_not_one_outlet():
@@ -378,14 +357,6 @@ def test_a_denial_that_states_the_charges_it_denies_is_a_dispute_of_its_own():
     for vague in ("Club captain Mark Ellison denied any wrongdoing after Saturday's match.",
                   "Club captain Mark Ellison denied the reports after Saturday's match."):
         assert _found(vague + " The league will review the incident next week.", two, "disputed") == []
-
-
-def test_an_abbreviated_place_is_the_place_it_abbreviates():
-    from counterpoint.compare.findings import _abbreviates
-
-    assert _abbreviates("Mo.", "Missouri") and _abbreviates("Calif.", "California")
-    assert not _abbreviates("Mali", "Malawi")  # no stop: two countries
-    assert not _abbreviates("Tex.", "Tennessee")
 
 
 def test_a_sentence_is_listed_once_among_what_outlets_left_out(shared_data, tmp_path):
