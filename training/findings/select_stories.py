@@ -95,12 +95,13 @@ def fnc_stories(data: Path, rng: random.Random, n: int, loose: int = 0) -> list[
         if not strict and len(usable) < 3:
             continue
         r2 = random.Random(root)
-        picked = r2.sample(disagree, min(2, len(disagree))) + r2.sample(others, min(5 - min(2, len(disagree)), len(others))
-                                                                        if not strict else min(3, len(others)))
+        n_disagree = min(2, len(disagree))
+        n_others = min(3 if strict else 5 - n_disagree, len(others))
+        picked = r2.sample(disagree, n_disagree) + r2.sample(others, n_others)
         headline = sorted(c["headlines"], key=len)[0]
-        (stories if strict else rest).append({"story": f"fnc-{min(picked, key=int)}", "source": "FNC-1 train", "claim_headline": headline,
-                        "docs": [(b, bodies[b]) for b in sorted(picked, key=int)],
-                        "stances": {b: usable[b] for b in picked}})
+        (stories if strict else rest).append({
+            "story": f"fnc-{min(picked, key=int)}", "source": "FNC-1 train", "claim_headline": headline,
+            "docs": [(b, bodies[b]) for b in sorted(picked, key=int)], "stances": {b: usable[b] for b in picked}})
     rng.shuffle(stories)
     random.Random(20261207).shuffle(rest)  # its own seed: the strict draw stays as it was
     return sorted(stories[:n], key=lambda s: s["story"]) + sorted(rest[:loose], key=lambda s: s["story"])

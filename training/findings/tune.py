@@ -132,11 +132,14 @@ def choose(scored: list[tuple[dict, dict]]) -> dict:
     """The setting to ship. Those within NOISE of the best macro-F1 are equal on it; of those, the one whose
     first findings a reader sees are most often right: omitted salient precision@10 (the issue's bar is
     0.60), then corroborated precision (bar 0.90: a wrong "corroborated" tells a fact-checker a claim stands
-    when it does not), both to two decimals, then macro-F1."""
+    when it does not), both to two decimals, then contradicted precision (bar 0.60: a wrong one says outlets
+    disagree where they do not) to one decimal (its findings are few: a tenth is a finding or two), then
+    macro-F1."""
     top = max(r["macro_f1"] for r, _ in scored)
     near = [(r, s) for r, s in scored if r["macro_f1"] >= top - NOISE]
     return max(near, key=lambda rs: (round(rs[0].get("omitted_salient_precision_at_10") or 0, 2),
-                                     round(_precision(rs[0], "corroborated"), 2), rs[0]["macro_f1"]))[1]
+                                     round(_precision(rs[0], "corroborated"), 2),
+                                     round(_precision(rs[0], "contradicted"), 1), rs[0]["macro_f1"]))[1]
 
 
 def _precision(result: dict, kind: str) -> float:
