@@ -432,6 +432,18 @@ def test_an_outlet_that_calls_the_story_false_disputes_it():
     assert [f for f in compare_story(_outlets(one, two, passing)).findings if f.type == "disputed"] == []
 
 
+def test_an_outlet_that_calls_the_story_false_is_named_beside_a_denial():
+    """A denial by the police and an outlet's own verdict are two deniers a reader wants named: the verdict is
+    not dropped because a denial already disputes the claim."""
+    from counterpoint.compare import compare_story
+
+    one, two, three = RUMOUR
+    found = [f.summary for f in compare_story(_outlets(one, two + " Police denied that Marsh had died in a crash.",
+                                                       three)).findings if f.type == "disputed"]
+    assert any("denied by Police" in s for s in found), found
+    assert any("called false by Checker Three itself" in s for s in found), found
+
+
 def test_the_terminal_shows_a_debunk_in_the_outlets_own_words(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()

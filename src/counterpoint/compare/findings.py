@@ -90,7 +90,7 @@ class Context:
 def find_findings(ctx: Context) -> list[Finding]:
     groups = ctx.alignment.groups
     disputed, disputed_groups = _disputed(ctx)
-    debunked, debunked_groups = _debunked(ctx, disputed_groups)
+    debunked, debunked_groups = _debunked(ctx)
     disputed_groups |= debunked_groups
     found: list[Finding] = [*disputed, *debunked]
     values: dict[int, list[tuple[Value, Span]]] = {}  # unit -> its values, parsed once for both rules below
@@ -236,12 +236,14 @@ VERDICT_CHARS = 500  # a finding's evidence is a passage, never most of an artic
 VERDICTS_NEEDED = 2
 
 
-def _debunked(ctx: Context, disputed: set[tuple[int, ...]]) -> tuple[list[Finding], set[tuple[int, ...]]]:
+def _debunked(ctx: Context) -> tuple[list[Finding], set[tuple[int, ...]]]:
     """The story's central claim called false by an outlet, in its own voice or a source's: one finding per outlet.
 
     A rumour is most often disputed this way, not by a denial with a speaker. A debunk rarely restates what
     it debunks ("This is false."), so it is read against the claim the whole story is about, the one most
-    outlets carry, not aligned with one. A central claim a denial already disputes is left to that finding.
+    outlets carry, not aligned with one. An outlet that calls that claim false disputes it in its own right
+    even where someone's denial already does: each is a denier a reader wants named (5-fold story CV on our
+    149 keyed stories: disputed 76 predicted / 38 right without the outlets beside a denial, 83 / 43 with them).
     """
     units, groups = ctx.units, ctx.alignment.groups
     verdicts = [i for i, u in enumerate(units) if u.status != "denied" and _is_verdict(u.text)]
@@ -255,7 +257,7 @@ def _debunked(ctx: Context, disputed: set[tuple[int, ...]]) -> tuple[list[Findin
     central = max(range(len(groups)), key=lambda k: (len(_outlets(ctx, asserting(groups[k]))),
                                                      -min(units[i].order for i in groups[k])))
     claim = asserting(groups[central])
-    if len(_outlets(ctx, claim)) < 2 or tuple(groups[central]) in disputed:
+    if len(_outlets(ctx, claim)) < 2:
         return [], set()
     # one mention per article: the evidence of a claim many sentences restate would cover the article
     shown: dict[str, int] = {}
