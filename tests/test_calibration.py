@@ -33,3 +33,20 @@ def test_a_type_with_a_constant_keeps_it_and_framing_findings_are_untouched():
     framing = replace(_omitted(0.9), type="framing")
     out = calibrate([_omitted(0.9), framing], 2, {}, fitted)
     assert out[0].confidence == 0.5 and out[1].confidence == 0.9
+
+
+def test_each_kind_of_keyed_story_weighs_the_same_in_the_fit(shared_data):
+    """Three in four keyed stories are FNC-1 rumours: unweighted, the curves would learn their rate for all."""
+    import importlib
+    import sys
+
+    import numpy as np
+    from conftest import ROOT
+
+    sys.path.insert(0, str(ROOT / "training" / "findings"))
+    try:
+        calibrate_script = importlib.import_module("calibrate")
+    finally:
+        sys.path.pop(0)
+    w = calibrate_script.kind_weights(np.array(["ecb-1_ecb", "fnc-17", "fnc-24", "fnc-68"]))
+    assert w[0] == sum(w[1:]) and abs(w.mean() - 1) < 1e-9
