@@ -105,7 +105,6 @@ def main() -> None:
         names = np.array([n for n, _, _ in data])
         x = np.array([xx for _, xx, _ in data])
         y = np.array([yy for _, _, yy in data])
-        w = kind_weights(names)
         for held in cv.folds:  # out-of-fold Brier of each way of calibrating
             test = np.isin(names, list(held))
             if not test.any():
@@ -118,13 +117,13 @@ def main() -> None:
                 if name == "these features":
                     for n, e in zip(names[test], err, strict=True):
                         by_kind.setdefault(n.split("-", 1)[0], []).append(float(e))
-        curves[t] = _fit(x, y, w)
+        curves[t] = _fit(x, y, kind_weights(names))
         kind = "constant" if not curves[t]["weights"] else "curve"
         print(f"{t:15} {len(y):4d} findings, {y.mean():.2f} right: {kind}")
     for name, e in errors.items():
         print(f"out-of-fold Brier, {name}: {float(np.mean(e)):.4f} over {len(e)} findings")
-    for kind, e in sorted(by_kind.items()):
-        print(f"  these features, {kind} stories: {float(np.mean(e)):.4f} over {len(e)} findings")
+    for story_kind, e in sorted(by_kind.items()):
+        print(f"  these features, {story_kind} stories: {float(np.mean(e)):.4f} over {len(e)} findings")
     MODEL.write_text(json.dumps(curves, indent=1) + "\n")
     print(f"-> {MODEL}")
 

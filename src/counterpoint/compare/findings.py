@@ -510,8 +510,8 @@ def _value_conflicts(values: dict[int, list[tuple[Value, Span]]],
 
 
 def _conflicted_groups(ctx: Context, values: dict[int, list[tuple[Value, Span]]]) -> set[int]:
-    """Groups two of whose outlets give one slot different values ("killing at least 10" / "killing three"): no
-    corroboration, whatever else the two sentences share."""
+    """Groups two of whose outlets give one slot different values: "killing at least 10" / "killing three"
+    is no corroboration, whatever else the two sentences share."""
     units, groups = ctx.units, ctx.alignment.groups
     words = {i: value_words(units[i].text) for g in groups for i in g}
 
@@ -521,6 +521,8 @@ def _conflicted_groups(ctx: Context, values: dict[int, list[tuple[Value, Span]]]
 
     multi = [k for k, g in enumerate(groups) if len(_outlets(ctx, g)) >= 2 and differ(g)]
     involved = sorted({i for k in multi for i in groups[k]})
+    if not involved:
+        return set()
     _unit_values(ctx, involved, values)
     by_slot = {i: _by_slot(values[i]) for i in involved}
     return {k for k in multi if any(
