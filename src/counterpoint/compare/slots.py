@@ -28,7 +28,7 @@ _MONTHS = "January|February|March|April|May|June|July|August|September|October|N
 # "Feb. 22" is "February 22": each abbreviation news style uses, to its month
 _MONTH_OF = {m.lower()[:n]: m.lower() for m in _MONTHS.split("|") for n in (3, 4, len(m))}
 _MONTH_WORD = r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?|" + _MONTHS
-_WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")  # in the week's order
 NUMBER_WORDS = {w: n for n, w in enumerate([
     "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
     "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"])}
@@ -354,15 +354,13 @@ def _within(v: Value, own: float, other: float) -> bool:
     return v.bound == "" or (v.bound == "min" and other >= own) or (v.bound == "max" and other <= own)
 
 
-_DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-
-
 def _across_midnight(a: Value, b: Value) -> bool:
     """"Late Friday" and "early Saturday" may be one night told from two time zones: next days, the first late
     (a weekday's `bound` "max": late, at night) or the second early ("min")."""
-    if a.key not in _DAYS or b.key not in _DAYS:
+    if a.key not in _WEEKDAYS or b.key not in _WEEKDAYS:
         return False
-    first, second = (a, b) if (_DAYS.index(b.key) - _DAYS.index(a.key)) % 7 == 1 else (b, a)
-    if (_DAYS.index(second.key) - _DAYS.index(first.key)) % 7 != 1:
+    gap = (_WEEKDAYS.index(b.key) - _WEEKDAYS.index(a.key)) % 7
+    if gap not in (1, 6):
         return False
+    first, second = (a, b) if gap == 1 else (b, a)
     return first.bound == "max" or second.bound == "min"
