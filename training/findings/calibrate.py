@@ -60,10 +60,15 @@ def judged(story: Path, comp: dict) -> list[tuple[dict, bool]]:
     return list(zip(raw, verdicts, strict=True))
 
 
+def _kind(story: str) -> str:
+    """A keyed story's kind: the name before its first "-" ("ecb", "fnc")."""
+    return story.split("-", 1)[0]
+
+
 def kind_weights(names: np.ndarray) -> np.ndarray:
-    """One weight per finding, by its story's kind (the name before its first "-": "ecb", "fnc"), so that every
-    kind weighs the same in a fit and the weights average 1."""
-    kinds = np.array([n.split("-", 1)[0] for n in names])
+    """One weight per finding, by its story's kind, so that every kind weighs the same in a fit and the weights
+    average 1."""
+    kinds = np.array([_kind(n) for n in names])
     found = sorted(set(kinds.tolist()))
     share = {k: (kinds == k).sum() for k in found}
     return np.array([len(kinds) / (len(found) * share[k]) for k in kinds])
@@ -116,7 +121,7 @@ def main() -> None:
                 errors[name] += list(err)
                 if name == "these features":
                     for n, e in zip(names[test], err, strict=True):
-                        by_kind.setdefault(n.split("-", 1)[0], []).append(float(e))
+                        by_kind.setdefault(_kind(n), []).append(float(e))
         curves[t] = _fit(x, y, kind_weights(names))
         kind = "constant" if not curves[t]["weights"] else "curve"
         print(f"{t:15} {len(y):4d} findings, {y.mean():.2f} right: {kind}")

@@ -204,9 +204,11 @@ def sampled(rows: list[dict], fold_of: dict[str, int], fold: int | None, unrelat
     training (None: as built, four times), and a random `held_share` of the held-out fold's pairs, whose label
     mix stays as built, to score. Both let one fold train and be scored within a session on 2 cores."""
     rng = random.Random(3)
+    by_story: dict[str, list[dict]] = {}
+    for r in rows:
+        by_story.setdefault(r["story"], []).append(r)
     train_rows, held = [], []
-    for story in sorted({r["story"] for r in rows}):
-        rs = [r for r in rows if r["story"] == story]
+    for story, rs in sorted(by_story.items()):
         if story != "fnc" and fold is not None and fold_of[story] == fold:
             held += [r for r in rs if rng.random() < held_share]
             continue
