@@ -143,3 +143,21 @@ def test_an_unanalysable_article_never_blocks_later_work(tmp_path: Path, example
     assert again.returncode == 0, again.stderr.decode()
     stories = json.loads((tmp_path / "c.json").read_text())["stories"]
     assert stories and all("de.txt" not in json.dumps(s["articles"]) for s in stories)
+
+
+def _open(path: str) -> str:
+    try:
+        Store(path).close()
+        return "ok"
+    except StoreError as exc:
+        return str(exc)
+
+
+def test_processes_that_create_one_database_file_at_once_all_open_it(tmp_path: Path) -> None:
+    """Each switches the new file to WAL, which needs it alone: one is refused at once, and must wait as a writer
+    does rather than fail (without the wait, about one try in four failed here with four processes)."""
+    import multiprocessing
+
+    with multiprocessing.get_context("spawn").Pool(4) as pool:
+        for i in range(12):
+            assert pool.map(_open, [str(tmp_path / f"new-{i}.db")] * 4) == ["ok"] * 4

@@ -35,7 +35,9 @@ class SQLite:
         try:
             with self.errors():
                 self.db.row_factory = sqlite3.Row
-                self.db.execute("PRAGMA journal_mode = WAL")
+                # two processes opening a new database at once both switch it to WAL, which needs the file alone:
+                # each holds the other up, and the one the busy timeout gives up on waits on as a writer does
+                self._locking("PRAGMA journal_mode = WAL")
                 self.db.execute("PRAGMA foreign_keys = ON")
                 self.db.execute("PRAGMA synchronous = NORMAL")
         except BaseException:
@@ -49,12 +51,16 @@ class SQLite:
         self.db.executemany(sql, rows)
 
     def begin(self) -> None:
-        """BEGIN IMMEDIATE, waiting up to `lock_wait` seconds for another writer (and saying so once)."""
+        self._locking("BEGIN IMMEDIATE")
+
+    def _locking(self, statement: str) -> None:
+        """Run a statement that needs a lock another writer may hold, waiting up to `lock_wait` seconds for it
+        (and saying so once)."""
         deadline = time.monotonic() + self.lock_wait
         told = False
         while True:
             try:
-                self.db.execute("BEGIN IMMEDIATE")
+                self.db.execute(statement)
                 return
             except sqlite3.OperationalError as exc:
                 if "locked" not in str(exc) and "busy" not in str(exc):
