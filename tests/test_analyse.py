@@ -201,3 +201,34 @@ def test_speaker_names_a_reader_would_give():
     found, _ = speakers("Critics piled in on social media.\n\n— Barbara Kay (@BarbaraRKay) February 9, 2015\n\n"
                         "Kay said the post was a hoax designed to stir anger.")
     assert list(found) == ["Barbara Kay"]
+
+
+def test_an_embedded_post_is_credited_to_the_account_that_signed_it():
+    """A quoted tweet is its text and a signature; the account speaks it, whatever the case of its name."""
+    text = ("Readers were quick to react.\n\n"
+            "Best news I have heard all week, the bridge is finally open http://t.co/abc\n\n"
+            "— mary lou smith (@marylou) March 3, 2015\n\n"
+            "Others doubted it.  Still closed this morning. #traffic— Jon Park (@jpark) March 3, 2015"
+            "Not again.— (@roadwatch) March 4, 2015\n\n"
+            "The council said the bridge would reopen in May.")
+    a = analyse_text(text)
+    post = by_content(a, "Best news I have heard all week")
+    assert post.speaker.name == "mary lou smith" and post.speaker.kind == "person"
+    assert text[post.content[0].start:post.content[0].end].endswith("http://t.co/abc")
+    assert [c.text for c in post.cue] == ["(@marylou) March 3, 2015"]
+    inline = by_content(a, "Still closed this morning")
+    assert inline.speaker.name == "Jon Park" and not inline.content[0].text.startswith("Others doubted")
+    assert by_content(a, "Not again").speaker.name == "@roadwatch"  # a signature without a name: the handle
+    # the parse runs the next sentence's subject back over the signatures: no source is a signature
+    assert not any("(@" in src.text for st in a.statements for src in st.source or [])
+
+
+def test_a_document_speaks_for_the_organisation_that_made_it():
+    """"a Washington Post report" is the Post's word; "media reports" stay a document, and an organisation
+    whose name ends in a document word ("Nielsen Media Research") keeps its whole name."""
+    a = analyse_text("The talks failed, according to a Washington Post report. "
+                     "Media reports said the envoy had left. "
+                     "The telecast drew 32 million viewers, according to figures from Nielsen Media Research.")
+    assert by_content(a, "The talks failed").speaker.name == "Washington Post"
+    assert by_content(a, "the envoy had left").speaker.kind == "anonymous"
+    assert {s.name for s in a.speakers} >= {"Washington Post", "Nielsen Media Research"}

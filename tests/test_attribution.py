@@ -104,6 +104,18 @@ def test_indirect_without_that(nlp):
     check(t, find(t, atts, "said"), source=["The senator"], cue="said", content=["the bill would pass"])
 
 
+def test_a_reporting_clause_after_its_report_credits_the_outlet(nlp):
+    """"..., the Gazette reported." and "..., as the Gazette reported.": the clause before the comma is what
+    the outlet reported; an as-clause of something other than speech reports nothing."""
+    text, atts = run(nlp, "The mayor met the strikers on Monday. The depot will close in March, the Gazette reported "
+                          "late on Friday. The depot employs forty people, as the Gazette reported. "
+                          "The crowd cheered, as the mayor walked to the stage.")
+    late, plain = [a for a in atts if texts(text, a.cue)[0].startswith("reported")]
+    check(text, late, source=["the Gazette"], cue="reported late", content=["The depot will close in March"])
+    check(text, plain, source=["the Gazette"], cue="reported", content=["The depot employs forty people"])
+    assert not any(texts(text, a.cue) == ["walked"] for a in atts)
+
+
 def test_a_claiming_clause_on_denied_reports_is_the_reports_claim(nlp):
     t, atts = run(nlp, "The spokesman denied media reports, claiming that the president had threatened him.")
     assert texts(t, find(t, atts, "claiming").source) == ["media reports"]

@@ -55,6 +55,7 @@ from counterpoint.analyse.boundaries import (
 )
 from counterpoint.analyse.doc_index import doc_text
 from counterpoint.analyse.frames import Frame, Piece, candidate_frames
+from counterpoint.analyse.posts import embedded_posts
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -72,6 +73,7 @@ class Attribution:
     addressee: Piece | None = None  # "told Putin" -> Putin
     parent: int | None = None  # index of the attribution whose content contains this one
     score: float = field(default=1.0, compare=False)
+    post: bool = False  # an embedded social-media post, its source the name it is signed with
 
 
 
@@ -149,9 +151,29 @@ def find_attributions(doc: Doc, threshold: float | None = None) -> list[Attribut
     if doc is None or len(doc) == 0:
         return []
     try:
-        return assemble(doc, candidate_frames(doc), _model(), threshold)
+        return _with_posts(doc_text(doc), assemble(doc, candidate_frames(doc), _model(), threshold))
     except Exception:  # never let one odd article kill a run
         return []
+
+
+def _with_posts(text: str, found: list[Attribution]) -> list[Attribution]:
+    """The relations found, and the embedded posts' (a relation whose cue lies in a post's signature is that
+    post misread); a relation inside a post ("RT @x: ...said...") becomes its child."""
+    posts = [Attribution(kind="direct", content=[p.content], cue=[p.cue], source=[p.author], post=True)
+             for p in embedded_posts(text)]
+    if not posts:
+        return found
+    signed = [(p.source[0][0], p.cue[0][1]) for p in posts if p.source]
+    found = [a for a in found if not any(s <= a.cue[0][0] < e for s, e in signed)]
+    for a in found:  # a source the parse ran back over a signature starts after it
+        if a.source and (ends := [e for s, e in signed if a.source[0][0] < e <= a.source[0][1]]):
+            start, end = max(ends), a.source[0][1]
+            while start < end and text[start].isspace():
+                start += 1
+            a.source = [(start, end)] if start < end else None
+    out = sorted(found + posts, key=lambda a: a.cue[0][0])
+    _nest(out)
+    return out
 
 
 def assemble(doc: Doc, frames: list[Frame], m: Model, threshold: float | None = None) -> list[Attribution]:

@@ -362,6 +362,25 @@ def _split_quote(doc: Doc, q: QuoteIndex, v: Token, cue_toks: list[int], srcp: P
     return content
 
 
+def _reported_before(doc: Doc, v: Token, src: Token) -> tuple[int, int] | None:
+    """The clause a reporting clause after it reports, as token indices (first, last): "..., the Daily Mail
+    reported earlier this week." (the parse makes "reported" the root and the report its adverbial clause)
+    and "..., as Gawker points out." (the report is the clause the as-clause hangs on). The reporting clause
+    ends the sentence and follows a comma; the content is everything before that comma."""
+    first = min(src.left_edge.i, v.i)
+    if v.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in v.children):
+        first = min(first, next(c.i for c in v.children if c.dep_ == "mark"))
+        if v.head.i >= first:
+            return None
+    elif v.dep_ != "ROOT" or not any(c.i < first and c.dep_ in ("advcl", "ccomp", "parataxis") for c in v.children):
+        return None
+    sent = v.sent
+    rest = [t for t in doc[v.right_edge.i + 1 : sent.end] if not (t.is_punct or t.is_space)]
+    if rest or first - 1 <= sent.start or doc[first - 1].text != ",":
+        return None
+    return sent.start, first - 2
+
+
 def _parenthetical(doc: Doc, q: QuoteIndex, v: Token, src: Token, para: list[int]) -> Frame | None:
     """ "After small increases, the budget office said, they will go up": content on both sides."""
     a, b = min(src.left_edge.i, v.i), max(v.i, src.right_edge.i if src.i > v.i else v.i)
@@ -687,6 +706,9 @@ def _frames(doc: Doc, q: QuoteIndex) -> list[Frame]:
             a = _subtree_range(h)[0]
             sub = set(range(v.left_edge.i, v.right_edge.i + 1))
             runs = _clip_para(_trim_runs(doc, _runs([i for i in range(a, v.left_edge.i) if i not in sub])), para, v.i)
+            ftype = "inverted"
+        elif src is not None and (clause := _reported_before(doc, v, src)) is not None:
+            runs = _clip_para(_trim_runs(doc, [clause]), para, v.i)
             ftype = "inverted"
         only_objs = (
             bool(kids)

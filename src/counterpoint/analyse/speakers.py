@@ -115,6 +115,23 @@ class SpeakerResolver:
         entry.last_seen = mention.start
         return entry.speaker
 
+    def poster(self, start: int, end: int) -> Speaker | None:
+        """The author of an embedded post, by the name its signature gives ("gwendolyn richards", "BroBible"):
+        an account's name is a name whatever its case, so no rule about descriptions or pronouns applies;
+        an organisation where the NER says so, else a person."""
+        mention = self.doc.char_span(start, end, alignment_mode="expand")
+        if mention is None or not mention.text.strip():
+            return None
+        name = clean_name(mention.text)
+        if any(e.label_ in {"ORG", "NORP", "GPE", "FAC"} for e in self.index.ents_in(mention.start, mention.end)):
+            entry = self._group(_strip_the(name), "organisation", role=None, heads={normalise(name)})
+        else:
+            entry = self._person(name, None)
+        if (evidence := Span.of(self.index.text, start, end)) not in entry.speaker.mentions:
+            entry.speaker.mentions.append(evidence)
+        entry.last_seen = mention.start
+        return entry.speaker
+
     # -- the rules ----------------------------------------------------------
 
     def _resolve(self, mention: SpacySpan) -> _Entry | None:
@@ -336,7 +353,12 @@ def _is_person(ent: SpacySpan) -> bool:
 
 
 def _author_of(head) -> SpacySpan | None:
-    """The maker named after a document noun: "figures from Nielsen", "a report by the WHO"."""
+    """The maker a document noun names: "figures from Nielsen", "a report by the WHO", "a Washington Post
+    report", "NBC's report"."""
+    for mod in head.lefts if head.pos_ != "PROPN" else ():  # "Nielsen Media Research" is a name, not a document
+        if mod.dep_ in {"compound", "poss"} and mod.pos_ == "PROPN" and mod.ent_type_ in {"ORG", "PERSON"}:
+            end = mod.i + 1 if mod.dep_ == "poss" else head.i  # without the possessive's "'s"
+            return head.doc[mod.left_edge.i : end]
     for prep in head.rights:
         if prep.dep_ == "prep" and prep.lower_ in {"from", "by"}:
             for obj in prep.children:

@@ -59,13 +59,15 @@ def _statements(doc: Doc, shift: _Shift, start_id: int) -> tuple[list[Statement]
     cores: dict[int, tuple[tuple[int, int] | None, list[tuple[int, int]]]] = {}
     for i in sorted(range(len(attributions)), key=lambda i: _first(attributions[i])):
         a = attributions[i]
-        if a.source:
+        if a.source and a.post:
+            cores[i] = (a.source[0], [])  # a signature names its author as the account gives it
+        elif a.source:
             core, relays = split_relay(doc, *a.source[0])
             cores[i] = (core, relays)
     speakers: dict[int, Speaker | None] = {}
     for i in sorted(cores, key=lambda i: cores[i][0][0]):  # type: ignore[index]
         core = cores[i][0]
-        speakers[i] = resolver.resolve(*core) if core else None
+        speakers[i] = (resolver.poster(*core) if attributions[i].post else resolver.resolve(*core)) if core else None
 
     ids = [f"s{start_id + i + 1}" for i in range(len(attributions))]
     built: dict[int, Statement] = {}

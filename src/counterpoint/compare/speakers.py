@@ -58,7 +58,8 @@ _THING_HEADS = frozenset(_words("""
 _SPEECH_CUE = re.compile(r"\b(?:say|said|says|saying|tell|told|tells|announc\w*|den(?:y|ied|ies)|confirm\w*|claim\w*|"
                          r"report\w*|stat(?:e|ed|es)|add(?:ed|s)?|insist\w*|warn\w*|accus\w*|according|explain\w*|"
                          r"describ\w*|call(?:ed|s)?|wrote|writ\w*|tweet\w*|quot\w*|cit\w*|reveal\w*|admit\w*|"
-                         r"dismiss\w*|reject\w*|rul(?:ed|es)|testif\w*|comment\w*|ask\w*|argu\w*)\b", re.I)
+                         r"dismiss\w*|reject\w*|rul(?:ed|es)|testif\w*|comment\w*|ask\w*|argu\w*)\b"
+                         r"|\(@\w", re.I)  # and an embedded post's signature, "(@handle) May 1, 2015"
 _WORD = re.compile(r"[\w'’-]+")
 _NAME_LABELS = {"PERSON", "ORG", "NORP", "GPE", "FAC"}
 
