@@ -598,3 +598,18 @@ def test_two_figures_of_one_measure_are_not_corroborated_even_when_too_loosely_t
     assert _found(one, two, "corroborated") == [] and _found(one, two, "contradicted") == []
     same = one.replace("was outside for nine minutes before coming back", "came back ten minutes later")
     assert len(_found(same, two, "corroborated")) == 1
+
+
+def test_one_person_named_fully_in_one_outlet_and_partly_in_another_is_one_speaker():
+    """An outlet that writes only "Halvorsen", or only "the Vermont governor", speaks of the person another
+    outlet names in full and titles so: one speaker, not three."""
+    from counterpoint.compare import compare_story
+
+    one = ("Vermont Gov. Karen Halvorsen toured the flooded valley on Sunday. "
+           "Halvorsen said the state would ask for federal aid within days.")
+    two = ("The Vermont governor said on Sunday that the state would seek federal money. "
+           "Rain is expected to continue through Wednesday, forecasters said.")
+    c = compare_story(_two_outlets(one, two))
+    people = [sp for sp in c.speakers if sp.kind == "person"]
+    assert [sp.name for sp in people] == ["Karen Halvorsen"]
+    assert set(people[0].outlets) == {"Wire One", "Daily Two"}

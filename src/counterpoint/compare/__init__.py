@@ -20,7 +20,7 @@ from counterpoint.compare.findings import Context, find_findings
 from counterpoint.compare.framing import StanceFn, framing_findings, outlet_framing, stance_findings
 from counterpoint.compare.pairs import PairModel
 from counterpoint.compare.salience import SalienceModel, salience, salience_model
-from counterpoint.compare.speakers import SpeakerModel, speaker_model, speaker_scores
+from counterpoint.compare.speakers import SpeakerModel, same_people, speaker_model, speaker_scores, titles
 from counterpoint.compare.units import Unit, article_units, speaker_key
 from counterpoint.model import (
     Article,
@@ -93,8 +93,15 @@ def compare_story(
                                    encoder)
               for a in articles if a.analysis is not None}
     articles = [_real_speakers_only(a, scores.get(a.id, {}), speaker_filter.keep_at) for a in articles]
+    titled: dict[str, list[str]] = {}
+    for a in articles:
+        for surname, words in titles(a.text, a.analysis.entities if a.analysis else []).items():
+            titled.setdefault(surname, []).extend(words)
+    people = same_people([sp for a in articles if a.analysis is not None for sp in a.analysis.speakers], titled)
+    articles = [_as_named(a, people) for a in articles]
     statements, statement_ids, speakers, speaker_ids = _statements_and_speakers(articles, outlet_of)
-    listed = {speaker_id(key) for per in scores.values() for key, p in per.items() if p >= speaker_filter.threshold}
+    listed = {speaker_id(people[key].key if key in people else key)
+              for per in scores.values() for key, p in per.items() if p >= speaker_filter.threshold}
     every_speaker, speakers = speakers, [sp for sp in speakers if sp.id in listed]
     # A wire copy adds no independent report: its original stands for it in the alignment.
     originals = [a for a in articles if a.id not in duplicates]
@@ -151,6 +158,23 @@ def _real_speakers_only(article: Article, scores: dict[str, float], keep_at: flo
                   for s in analysis.statements]
     speakers = [sp for sp in analysis.speakers if (sp.key or sp.name) in real]
     return replace(article, analysis=replace(analysis, statements=statements, speakers=speakers))
+
+
+def _as_named(article: Article, people: Mapping[str, Speaker]) -> Article:
+    """The article with each speaker that another article names more fully replaced by that person."""
+    analysis = article.analysis
+    if analysis is None or not any(sp.key in people for sp in analysis.speakers):
+        return article
+
+    def named(sp: Speaker) -> Speaker:
+        if sp.key not in people:
+            return sp
+        person = people[sp.key]
+        return replace(sp, name=person.name, key=person.key, role=sp.role or person.role)
+
+    statements = [s if s.speaker is None else replace(s, speaker=named(s.speaker)) for s in analysis.statements]
+    return replace(article, analysis=replace(analysis, statements=statements,
+                                             speakers=[named(sp) for sp in analysis.speakers]))
 
 
 def _outlet_names(articles: Sequence[Article]) -> dict[str, str]:

@@ -14,6 +14,7 @@ words but no speaker, so no finding rests a claim on it.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -163,3 +164,94 @@ def speaker_scores(speakers: list[Speaker], entities: list[Entity], statements: 
         return {}
     x = speaker_rows(speakers, entities, statements, encoder)
     return {sp.key or sp.name: float(p) for sp, p in zip(speakers, model.predict(x), strict=True)}
+
+
+_NAME_WORD = re.compile(r"[a-z0-9]+")
+_DESCRIPTION_SKIP = frozenset(_words("the a an of for in at his her its their former then"))
+# The head nouns of a person's description rather than a name ("the Alaska governor", "Brooklyn councilman").
+_ROLE_HEADS = _SPEAKER_HEADS | frozenset(_words("""
+    congressman congresswoman councilman councilwoman senator chairman chairwoman pastor filmmaker producer
+    actor actress singer rapper star player owner founder ceo veteran sheriff commissioner general"""))
+
+
+def _name_words(text: str) -> list[str]:
+    return [w for w in _NAME_WORD.findall(text.lower().replace("’", "'").replace("'s", "")) if w not in
+            _DESCRIPTION_SKIP]
+
+
+_ROLE_END = re.compile(r",|\s(?:of|in|at|for|from|with|to|on|and|who)\s", re.I)  # "Governor of Alaska": governor
+
+
+_PARTICLES = frozenset(_words("de van von der al bin ibn da di la le del dos du"))
+
+
+def _proper(name: str) -> bool:
+    """A person's name, every word capitalised ("Hugh Jackman", "Ludwig van Beethoven"), not a description
+    ("Shoppers in Carlisle")."""
+    return all(w[:1].isupper() or w.lower() in _PARTICLES for w in name.split())
+
+
+def _abbreviates(a: str, b: str) -> bool:
+    """"gov" and "governor", "sen" and "senator": one word the start of the other."""
+    return a == b or (min(len(a), len(b)) >= 3 and (a.startswith(b) or b.startswith(a)))
+
+
+_TITLE_WORD = re.compile(r"([A-Za-z][\w'’.-]*)\s*$")
+
+
+def titles(text: str, entities: Sequence[Entity]) -> dict[str, list[str]]:
+    """The words right before each person the text names, by the person's surname: "Alaska Gov. Sarah Palin"
+    gives palin -> [alaska, gov]. A speaker's role comes only from where they speak; this is how an
+    article titles them anywhere."""
+    out: dict[str, list[str]] = {}
+    for e in entities:
+        if e.label != "PERSON" or not (name := _name_words(e.span.text)):
+            continue
+        words: list[str] = []
+        end = e.span.start
+        while len(words) < 4 and (m := _TITLE_WORD.search(text, max(0, end - 40), end)) is not None:
+            word = m.group(1)
+            if not (word[:1].isupper() or word.lower() in _ROLE_HEADS):
+                break
+            words.insert(0, word)
+            end = m.start()
+        if words:
+            out.setdefault(name[-1], []).extend(_name_words(" ".join(words)))
+    return out
+
+
+def same_people(speakers: Sequence[Speaker], titled: Mapping[str, Sequence[str]] = {}) -> dict[str, Speaker]:
+    """Speakers of a story's articles that name a person another article names more fully, by their key.
+
+    Each article resolves its own mentions ("Peskov" after "Dmitry Peskov"); across articles the keys
+    differ when one outlet writes only "Peskov", or only "the Alaska governor" where another wrote "Alaska
+    Gov. Sarah Palin". A reader takes them for one person, and so must sourcing (one source or two?) and the
+    story's list of speakers. A surname goes to the one person of the story with that surname; a description
+    without a name ("Alaska Governor") to the one named person whose role holds all its words, its last as
+    the role's head. Two candidates, or none: left alone.
+    """
+    named = [sp for sp in speakers if sp.kind == "person" and len(words := _name_words(sp.name)) >= 2
+             and words[-1] not in _ROLE_HEADS and _proper(sp.name)]
+    out: dict[str, Speaker] = {}
+    for sp in speakers:
+        if sp.kind != "person" or sp in named or not sp.key:
+            continue
+        words = _name_words(sp.name)
+        if len(words) == 1 and sp.name[:1].isupper() and words[0] not in _ROLE_HEADS:
+            found = {q.key: q for q in named if _name_words(q.name)[-1] == words[0]}
+        elif words and words[-1] in _ROLE_HEADS and not sp.role:
+            found = {q.key: q for q in named if _described(words, q.role, titled.get(_name_words(q.name)[-1], ()))}
+        else:
+            continue
+        if len(found) == 1:
+            out[sp.key] = next(iter(found.values()))
+    return out
+
+
+def _described(words: list[str], role: str | None, title: Sequence[str]) -> bool:
+    """Does a description ("alaska governor") fit a person's role ("the Governor of Alaska"), or the words
+    an article titles them with ("Alaska Gov.")? Its last word must be the role's head, or a title word."""
+    if role and (head := _name_words(_ROLE_END.split(role)[0])) and _abbreviates(words[-1], head[-1]) and all(
+            any(_abbreviates(w, r) for r in _name_words(role)) for w in words[:-1]):
+        return True
+    return bool(title) and all(any(_abbreviates(w, t) for t in title) for w in words)
