@@ -232,3 +232,14 @@ def test_a_document_speaks_for_the_organisation_that_made_it():
     assert by_content(a, "The talks failed").speaker.name == "Washington Post"
     assert by_content(a, "the envoy had left").speaker.kind == "anonymous"
     assert {s.name for s in a.speakers} >= {"Washington Post", "Nielsen Media Research"}
+
+
+def test_a_definite_institution_noun_is_the_organisation_named_before_it():
+    """"The agency said" after the Nordic Weather Agency was named is the Nordic Weather Agency; "the company
+    said" after "Apple unveiled" is Apple; with no such name before it, "the department" stays."""
+    a = analyse_text("The Nordic Weather Agency issued a storm warning on Monday. The agency said winds would reach "
+                     "gale force. Apple unveiled a new phone on Tuesday. The company said it would ship in May. "
+                     "The department said schools would stay open.")
+    assert by_content(a, "winds would reach gale force").speaker.name == "Nordic Weather Agency"
+    assert by_content(a, "it would ship in May").speaker.name == "Apple"
+    assert by_content(a, "schools would stay open").speaker.name == "department"

@@ -183,6 +183,9 @@ class SpeakerResolver:
         if head.pos_ == "PROPN":
             return self._named_without_ner(mention)
         if head_lemma in INSTITUTION_HEADS and not _member_of(mention):
+            named = self._named_institution(mention, head_lemma)
+            if named is not None:
+                return named
             return self._group(_strip_the(mention.text), "organisation", role=None, heads={head_lemma})
         anonymous = head_lemma in ANONYMOUS_HEADS or head.tag_ in {"NNS", "NNPS"} or _indefinite(mention)
         if _member_of(mention):  # "one of the officials": a member of a group already named
@@ -272,6 +275,26 @@ class SpeakerResolver:
                       and (head is None or head in e.heads or head in _role_heads(e.speaker.role)
                            or (e.speaker.kind != "person" and head in role_key(e.speaker.name).split()))]
         return max(candidates, key=lambda e: e.last_seen, default=None)
+
+    def _named_institution(self, mention: SpacySpan, head: str) -> _Entry | None:
+        """"the agency" after "the Korean Central News Agency", "the company" after "Apple said": a definite
+        institution noun is the organisation the last few sentences named, one whose name holds the noun
+        (or, for a company or firm, the latest organisation named as a subject), so sourcing names it."""
+        if mention[0].lower_ != "the" or any(t.pos_ == "PROPN" for t in mention) or len(mention) > 3:
+            return None
+        found = self._latest(mention.start, kinds={"organisation"}, head=head)
+        if found is not None:
+            return found
+        window = self.index.window_start(mention.start, 3)
+        orgs = [e for e in self.index.ents if e.label_ == "ORG" and window <= e.start and e.end <= mention.start]
+        named = [e for e in orgs if head in {t.lemma_.lower() for t in e}]
+        if not named and head in {"company", "firm"}:
+            named = [e for e in orgs if e.root.dep_ in {"nsubj", "nsubjpass", "poss"}]
+        if not named:
+            return None
+        org = named[-1]
+        return self._group(_strip_possessive(_strip_the(org.text)), "organisation", role=None,
+                           heads={normalise(org.text), head})
 
     def _role_holder(self, mention: SpacySpan, role: str) -> _Entry | None:
         """The person a role description ("the spokesman", "the Alaska governor") stands for: the latest speaker
