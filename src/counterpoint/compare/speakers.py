@@ -168,7 +168,7 @@ def speaker_scores(speakers: list[Speaker], entities: list[Entity], statements: 
 
 _NAME_WORD = re.compile(r"[a-z0-9]+")
 _DESCRIPTION_SKIP = frozenset(_words("the a an of for in at his her its their former then"))
-# The head nouns of a person's description rather than a name ("the Alaska governor", "Brooklyn councilman").
+# The head nouns of a person's description rather than a name ("the Vermont governor", "county councilman").
 _ROLE_HEADS = _SPEAKER_HEADS | frozenset(_words("""
     congressman congresswoman councilman councilwoman senator chairman chairwoman pastor filmmaker producer
     actor actress singer rapper star player owner founder ceo veteran sheriff commissioner general"""))
@@ -179,7 +179,7 @@ def _name_words(text: str) -> list[str]:
             _DESCRIPTION_SKIP]
 
 
-_ROLE_END = re.compile(r",|\s(?:of|in|at|for|from|with|to|on|and|who)\s", re.I)  # "Governor of Alaska": governor
+_ROLE_END = re.compile(r",|\s(?:of|in|at|for|from|with|to|on|and|who)\s", re.I)  # "Governor of Vermont": governor
 
 
 _PARTICLES = frozenset(_words("de van von der al bin ibn da di la le del dos du"))
@@ -200,8 +200,8 @@ _TITLE_WORD = re.compile(r"([A-Za-z][\w'’.-]*)\s*$")
 
 
 def titles(text: str, entities: Sequence[Entity]) -> dict[str, list[str]]:
-    """The words right before each person the text names, by the person's surname: "Alaska Gov. Sarah Palin"
-    gives palin -> [alaska, gov]. A speaker's role comes only from where they speak; this is how an
+    """The words right before each person the text names, by the person's surname: "Vermont Gov. Karen Halvorsen"
+    gives halvorsen -> [vermont, gov]. A speaker's role comes only from where they speak; this is how an
     article titles them anywhere."""
     out: dict[str, list[str]] = {}
     for e in entities:
@@ -224,10 +224,10 @@ def same_people(speakers: Sequence[Speaker], titled: Mapping[str, Sequence[str]]
     """Speakers of a story's articles that name a person another article names more fully, by their key.
 
     Each article resolves its own mentions ("Peskov" after "Dmitry Peskov"); across articles the keys
-    differ when one outlet writes only "Peskov", or only "the Alaska governor" where another wrote "Alaska
-    Gov. Sarah Palin". A reader takes them for one person, and so must sourcing (one source or two?) and the
+    differ when one outlet writes only "Peskov", or only "the Vermont governor" where another wrote "Vermont
+    Gov. Karen Halvorsen". A reader takes them for one person, and so must sourcing (one source or two?) and the
     story's list of speakers. A surname goes to the one person of the story with that surname; a description
-    without a name ("Alaska Governor") to the one named person whose role holds all its words, its last as
+    without a name ("Vermont Governor") to the one named person whose role holds all its words, its last as
     the role's head. Two candidates, or none: left alone.
     """
     named = [sp for sp in speakers if sp.kind == "person" and len(words := _name_words(sp.name)) >= 2
@@ -249,8 +249,8 @@ def same_people(speakers: Sequence[Speaker], titled: Mapping[str, Sequence[str]]
 
 
 def _described(words: list[str], role: str | None, title: Sequence[str]) -> bool:
-    """Does a description ("alaska governor") fit a person's role ("the Governor of Alaska"), or the words
-    an article titles them with ("Alaska Gov.")? Its last word must be the role's head, or a title word."""
+    """Does a description ("vermont governor") fit a person's role ("the Governor of Vermont"), or the words
+    an article titles them with ("Vermont Gov.")? Its last word must be the role's head, or a title word."""
     if role and (head := _name_words(_ROLE_END.split(role)[0])) and _abbreviates(words[-1], head[-1]) and all(
             any(_abbreviates(w, r) for r in _name_words(role)) for w in words[:-1]):
         return True
