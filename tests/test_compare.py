@@ -613,3 +613,14 @@ def test_one_person_named_fully_in_one_outlet_and_partly_in_another_is_one_speak
     people = [sp for sp in c.speakers if sp.kind == "person"]
     assert [sp.name for sp in people] == ["Karen Halvorsen"]
     assert set(people[0].outlets) == {"Wire One", "Daily Two"}
+
+
+def test_a_cue_that_ends_with_a_colon_is_shown_with_one():
+    """'The ministry said: "..."' reads "ministry said: ...", never "said:: ..."."""
+    from counterpoint.compare import compare_story
+
+    one = ('The ministry said: "The bridge will reopen in May after repairs to its deck." '
+           "Traffic will use the old ferry route until then.")
+    two = "Engineers began work on the bridge deck on Monday. The ferry route is open to all traffic."
+    shown = [f.summary for f in compare_story(_two_outlets(one, two)).findings]
+    assert any("said: " in s for s in shown) and not any("::" in s for s in shown), shown

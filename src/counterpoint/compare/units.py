@@ -69,7 +69,7 @@ def statement_units(article: Article, outlet: str) -> list[Unit]:
         content = content.rstrip(",;: ")
         sentence = _around(pieces, s.content[0])
         # Without a speaker the cue and content read as one clause: "to congratulate the Russian president".
-        shown = f"{who} {cue}: {content}" if who else f"{cue} {content}"
+        shown = f"{who} {cue.rstrip(':')}: {content}" if who else f"{cue} {content}"  # not "said:: ..."
         units.append(Unit(
             article=article.id, outlet=outlet, order=min(sp.start for sp in s.content), text=f"{who} {cue} {content}",
             shown=shown, evidence=evidence, status=status, statement=s,
