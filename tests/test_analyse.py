@@ -243,3 +243,9 @@ def test_a_definite_institution_noun_is_the_organisation_named_before_it():
     assert by_content(a, "winds would reach gale force").speaker.name == "Nordic Weather Agency"
     assert by_content(a, "it would ship in May").speaker.name == "Apple"
     assert by_content(a, "schools would stay open").speaker.name == "department"
+
+
+def test_a_name_that_starts_with_the_has_no_role_the():
+    """"according to The Daily Planet": the article is part of the name as written, not a role."""
+    a = analyse_text("According to The Daily Planet, the singer is very much alive and well in his home.")
+    assert [(s.name, s.role) for s in a.speakers] == [("Daily Planet", None)]

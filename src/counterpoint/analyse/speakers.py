@@ -224,7 +224,9 @@ class SpeakerResolver:
         if end - start == 3 and start > 0 and words[start - 1].pos_ == "ADP":
             start += 1  # "Ambassador in Washington Anatoly Antonov": the place belongs to the preposition
         name = " ".join(t.text for t in words[start:end])
-        role = " ".join(t.text for t in words[:start]) or None
+        role = " ".join(t.text for t in words[:start])
+        if role.lower() in DETERMINERS:  # "The Hollywood Reporter": no role
+            role = ""
         return self._person(_strip_possessive(name), _strip_the(role) if role else None)
 
     def _person(self, name: str, role: str | None) -> _Entry:
