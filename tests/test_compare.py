@@ -615,8 +615,9 @@ def test_one_person_named_fully_in_one_outlet_and_partly_in_another_is_one_speak
     assert set(people[0].outlets) == {"Wire One", "Daily Two"}
 
 
-def test_a_cue_that_ends_with_a_colon_is_shown_with_one():
-    """'The ministry said: "..."' reads "ministry said: ...", never "said:: ..."."""
+def test_a_statement_reads_as_a_sentence_in_a_finding():
+    """'The ministry said: "..."' reads "ministry said: ...", never "said:: ..."; "..., according to the
+    ministry" reads "according to ministry: ...", not "ministry according to: ..."."""
     from counterpoint.compare import compare_story
 
     one = ('The ministry said: "The bridge will reopen in May after repairs to its deck." '
@@ -624,3 +625,6 @@ def test_a_cue_that_ends_with_a_colon_is_shown_with_one():
     two = "Engineers began work on the bridge deck on Monday. The ferry route is open to all traffic."
     shown = [f.summary for f in compare_story(_two_outlets(one, two)).findings]
     assert any("said: " in s for s in shown) and not any("::" in s for s in shown), shown
+    one = "The bridge will reopen in May after repairs to its deck, according to the ministry."
+    shown = [f.summary for f in compare_story(_two_outlets(one, two)).findings]
+    assert any("according to ministry: " in s for s in shown), shown

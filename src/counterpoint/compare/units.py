@@ -69,7 +69,10 @@ def statement_units(article: Article, outlet: str) -> list[Unit]:
         content = content.rstrip(",;: ")
         sentence = _around(pieces, s.content[0])
         # Without a speaker the cue and content read as one clause: "to congratulate the Russian president".
-        shown = f"{who} {cue.rstrip(':')}: {content}" if who else f"{cue} {content}"  # not "said:: ..."
+        if who and cue.lower().startswith("according"):
+            shown = f"{cue} {who}: {content}"  # "according to NBC: ...", not "NBC according to: ..."
+        else:
+            shown = f"{who} {cue.rstrip(':')}: {content}" if who else f"{cue} {content}"  # not "said:: ..."
         units.append(Unit(
             article=article.id, outlet=outlet, order=min(sp.start for sp in s.content), text=f"{who} {cue} {content}",
             shown=shown, evidence=evidence, status=status, statement=s,
