@@ -249,3 +249,17 @@ def test_a_name_that_starts_with_the_has_no_role_the():
     """"according to The Daily Planet": the article is part of the name as written, not a role."""
     a = analyse_text("According to The Daily Planet, the singer is very much alive and well in his home.")
     assert [(s.name, s.role) for s in a.speakers] == [("Daily Planet", None)]
+
+
+def test_names_in_another_script_are_not_one_speaker():
+    """Two accounts named in Arabic are two speakers, with two ids: folded to ASCII both names were empty."""
+    from counterpoint.model import speaker_id
+
+    a = analyse_text("Supporters posted messages online on Friday about the attack.\n\n"
+                     "The city fell today http://t.co/abc\n\n— الرقة تذبح بصمت (@first_account) February 27, 2015\n\n"
+                     "Another message said the opposite http://t.co/xyz\n\n— عاجل المملكة (@second_account) "
+                     "February 4, 2015\n\nOfficials said the reports could not be confirmed.")
+    names = {s.name: s.key for s in a.speakers}
+    assert {"الرقة تذبح بصمت", "عاجل المملكة"} <= set(names)
+    assert len({speaker_id(names["الرقة تذبح بصمت"]), speaker_id(names["عاجل المملكة"])}) == 2
+    assert all(speaker_id(k).isascii() for k in names.values())  # ids go in URLs

@@ -375,7 +375,10 @@ class ComparedArticle:
 
 def speaker_id(key: str) -> str:
     """The id of a speaker across a story and the store: "sp:" + their cross-article key as a slug."""
-    return "sp:" + re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")
+    slug = re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")
+    if any(c.isalnum() and not c.isascii() for c in key):  # "person:الرقة تذبح بصمت": letters the slug drops
+        slug = f"{slug}-{hashlib.sha256(key.encode()).hexdigest()[:10]}".strip("-")
+    return "sp:" + slug
 
 
 @dataclass(slots=True)

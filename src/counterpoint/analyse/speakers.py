@@ -76,9 +76,11 @@ class _Entry:
 
 
 def normalise(text: str) -> str:
-    """Lower case, no accents, no punctuation: the basis of cross-article keys."""
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return " ".join(re.sub(r"[^a-z0-9 ]+", " ", text.lower()).split())
+    """Lower case, no accents, no punctuation: the basis of cross-article keys. A name in another script
+    ("الرقة تذبح بصمت") keeps its letters: folded to ASCII it would be empty, and every such name one key."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    out = " ".join(re.sub(r"[^a-z0-9 ]+", " ", folded.lower()).split())
+    return out or " ".join(re.sub(r"[\W_]+", " ", text.lower()).split())
 
 
 def role_key(role: str | None) -> str:
