@@ -220,7 +220,7 @@ def titles(text: str, entities: Sequence[Entity]) -> dict[str, list[str]]:
     return out
 
 
-def same_people(speakers: Sequence[Speaker], titled: Mapping[str, Sequence[str]] = {}) -> dict[str, Speaker]:
+def same_people(speakers: Sequence[Speaker], titled: Mapping[str, Sequence[str]] | None = None) -> dict[str, Speaker]:
     """Speakers of a story's articles that name a person another article names more fully, by their key.
 
     Each article resolves its own mentions ("Peskov" after "Dmitry Peskov"); across articles the keys
@@ -230,6 +230,7 @@ def same_people(speakers: Sequence[Speaker], titled: Mapping[str, Sequence[str]]
     without a name ("Vermont Governor") to the one named person whose role holds all its words, its last as
     the role's head. Two candidates, or none: left alone.
     """
+    titled = titled or {}
     named = [sp for sp in speakers if sp.kind == "person" and len(words := _name_words(sp.name)) >= 2
              and words[-1] not in _ROLE_HEADS and _proper(sp.name)]
     out: dict[str, Speaker] = {}
