@@ -558,6 +558,21 @@ def test_a_claim_a_source_stresses_rests_on_that_source():
     assert len(found) == 1 and "a strike vote does not mean the port will close" in found[0]
 
 
+def test_a_post_and_a_source_adding_a_detail_are_what_a_claim_rests_on():
+    """An embedded post rests on its author ("— Name (@handle) date" is the cue), and "adding" vouches as
+    "added" does. 5-fold story CV on our 149 keyed stories: single-sourced F1 0.523 -> 0.532."""
+    one = ("Residents packed the hall on Pier Street on Monday evening to hear the council's flood plan. "
+           "The seawall at the north end of the harbour cracked again this morning and the water reached the "
+           "ferry office — Dana Whitfield (@danawhit) March 3, 2025\n\nThe council will meet again next week.")
+    two = "Residents packed the hall on Pier Street on Monday evening to hear the council's flood plan."
+    found = [f.summary for f in _found(one, two, "single_sourced")]
+    assert any("Dana Whitfield" in f and "seawall" in f for f in found), found
+    one = ("Dock workers voted on Monday to authorise a strike at the port of Leith, with union president Maria "
+           "Lopez adding that the container terminal would be the first to stop work next month.")
+    found = [f.summary for f in _found(one, two, "single_sourced")]
+    assert any("Maria Lopez" in f and "container terminal" in f for f in found), found
+
+
 def test_a_denial_that_points_back_disputes_the_claim_told_just_before_it():
     """'X denied the accusations' names no claim: it answers the one told just before it, as a reader takes it."""
     one = ("Some speculated that Mark Felt was the secret source who guided the two Washington Post reporters. "

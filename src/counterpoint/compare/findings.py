@@ -36,7 +36,9 @@ _REPORTING_CUE = re.compile(
     r"reveal\w*|acknowledg\w*|admit\w*|testif\w*|tweet\w*|predict\w*|expect\w*|argu\w*|contend\w*|"
     r"maintain\w*|indicat\w*|conclud\w*|found|find(?:s|ing)?|show(?:s|ed|n)?|learn\w*|"
     r"stress\w*|emphasi[sz]\w*|underscor\w*|reiterat\w*|declar\w*|remark\w*|comment\w*|mention\w*|"
-    r"conced\w*|repl(?:y|ied|ies)|respond\w*|point(?:s|ed|ing)? out)\b",
+    r"conced\w*|repl(?:y|ied|ies)|respond\w*|point(?:s|ed|ing)? out|adding|vow\w*|"
+    r"urg(?:e|es|ed|ing)|advis\w*|recommend\w*|speak\w*|spoke|talk(?:s|ed|ing)? about|impl(?:y|ied|ies)|blam\w*)\b"
+    r"|\(@\w+\)",  # a post's signature: "— Name (@handle) Month D, YYYY"
     re.I,
 )
 # A cue that refuses or negates ("declined to comment on", "did not say", "would not confirm") vouches for nothing.
