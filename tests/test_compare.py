@@ -573,6 +573,21 @@ def test_a_post_and_a_source_adding_a_detail_are_what_a_claim_rests_on():
     assert any("Maria Lopez" in f and "container terminal" in f for f in found), found
 
 
+def test_an_unnamed_group_of_people_is_a_source_even_when_not_listed_as_a_speaker():
+    """"Two people with knowledge of the purchase" is what a claim rests on, whatever the speaker model says of
+    listing them. 5-fold story CV on our 149 keyed stories: single-sourced F1 0.532 -> 0.534, found 840 -> 853."""
+    one = ("The search company bought the ranch outside Salinas last spring. The price was about $120 million, two "
+           "people with knowledge of the purchase said, far above what the county had valued the land at.")
+    two = "The search company bought the ranch outside Salinas last spring, the county records show."
+    found = [f.summary for f in _found(one, two, "single_sourced")]
+    assert any("two people with knowledge of the purchase" in f and "(an anonymous source)" in f for f in found), found
+    from counterpoint.compare.speakers import names_people
+    from counterpoint.model import Speaker
+
+    assert not names_people(Speaker("hoax report", kind="anonymous"))
+    assert not names_people(Speaker("several factors", kind="anonymous"))
+
+
 def test_a_denial_that_points_back_disputes_the_claim_told_just_before_it():
     """'X denied the accusations' names no claim: it answers the one told just before it, as a reader takes it."""
     one = ("Some speculated that Mark Felt was the secret source who guided the two Washington Post reporters. "

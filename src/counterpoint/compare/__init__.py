@@ -20,7 +20,7 @@ from counterpoint.compare.findings import Context, find_findings
 from counterpoint.compare.framing import StanceFn, framing_findings, outlet_framing, stance_findings
 from counterpoint.compare.pairs import PairModel
 from counterpoint.compare.salience import SalienceModel, salience, salience_model
-from counterpoint.compare.speakers import SpeakerModel, same_people, speaker_model, speaker_scores, titles
+from counterpoint.compare.speakers import SpeakerModel, names_people, same_people, speaker_model, speaker_scores, titles
 from counterpoint.compare.units import Unit, article_units, speaker_key
 from counterpoint.model import (
     Article,
@@ -151,7 +151,8 @@ def _real_speakers_only(article: Article, scores: dict[str, float], keep_at: flo
     analysis = article.analysis
     if analysis is None:
         return article
-    real = {k for k, p in scores.items() if p >= keep_at}
+    real = {k for k, p in scores.items() if p >= keep_at} | {
+        sp.key or sp.name for sp in analysis.speakers if names_people(sp)}
     if len(real) == len(analysis.speakers):
         return article
     statements = [s if s.speaker is None or (s.speaker.key or s.speaker.name) in real else replace(s, speaker=None)

@@ -114,6 +114,14 @@ def is_document(name: str) -> bool:
     return bool(words) and (words[-1] in _THING_HEADS or words[-1] in {"disclaimer", "press", "media"})
 
 
+def names_people(sp: Speaker) -> bool:
+    """Does the speaker's name describe people by what they are ("two people with knowledge of the matter", "a
+    spokeswoman for the charity", "Kurdish sources")? Such a description is a source whether or not a story's
+    list of speakers should carry it."""
+    head = _head([w.lower() for w in _WORD.findall(sp.name)])
+    return not is_document(sp.name) and (head in _SPEAKER_HEADS or head.rstrip("s") in _SPEAKER_HEADS)
+
+
 @dataclass(frozen=True, slots=True)
 class SpeakerModel(Logistic):
     """P(real speaker) over `FEATURES`, and the thresholds that decide what a speaker may do."""
