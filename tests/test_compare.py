@@ -588,6 +588,21 @@ def test_an_unnamed_group_of_people_is_a_source_even_when_not_listed_as_a_speake
     assert not names_people(Speaker("several factors", kind="anonymous"))
 
 
+def test_a_finding_that_repeats_an_earlier_ones_evidence_in_every_article_is_dropped():
+    """A statement and the sentence around it, grouped apart, would be one claim reported twice."""
+    from counterpoint.compare.findings import _new_evidence
+    from counterpoint.model import Evidence, Span
+
+    def finding(confidence: float, *spans: tuple[str, int, int]) -> Finding:
+        return Finding("", "corroborated", "x", confidence, [], ["A", "B"],
+                       [Evidence(a, Span(x, y, "t" * (y - x))) for a, x, y in spans])
+
+    sentence = finding(0.9, ("a", 0, 80), ("b", 10, 90))
+    statement = finding(0.7, ("a", 20, 60), ("b", 30, 70))
+    elsewhere = finding(0.6, ("a", 20, 60), ("b", 200, 260))  # the same in one article only: another claim
+    assert _new_evidence([statement, elsewhere, sentence]) == [sentence, elsewhere]
+
+
 def test_a_denial_that_points_back_disputes_the_claim_told_just_before_it():
     """'X denied the accusations' names no claim: it answers the one told just before it, as a reader takes it."""
     one = ("Some speculated that Mark Felt was the secret source who guided the two Washington Post reporters. "

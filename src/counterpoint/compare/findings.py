@@ -97,17 +97,35 @@ def find_findings(ctx: Context) -> list[Finding]:
     found: list[Finding] = [*disputed, *debunked]
     values: dict[int, list[tuple[Value, Span]]] = {}  # unit -> its values, parsed once for both rules below
     conflicted = _conflicted_groups(ctx, values)
-    for k, g in enumerate(groups):
-        if tuple(g) in disputed_groups or k in conflicted:
-            continue
-        if (f := _corroborated(ctx, g)) is not None:
-            found.append(f)
+    corroborated = [f for k, g in enumerate(groups) if tuple(g) not in disputed_groups and k not in conflicted
+                    and (f := _corroborated(ctx, g)) is not None]
+    found.extend(_new_evidence(corroborated))
     found.extend(_contradicted(ctx, values))
-    single = [f for g in groups if (f := _single_sourced(ctx, g)) is not None]
-    single.sort(key=lambda f: (-len(f.outlets), -f.confidence))
-    found.extend(single)
+    found.extend(_new_evidence([f for g in groups if (f := _single_sourced(ctx, g)) is not None]))
     found.extend(_omitted(ctx))
     return found
+
+
+def _new_evidence(findings: list[Finding]) -> list[Finding]:
+    """The findings, widest and surest first, without those whose evidence in every article overlaps a finding
+    kept before them: a statement and the sentence around it, grouped apart, are one claim told once. 5-fold
+    story CV on our 149 keyed stories: of such repeats 2 of 11 corroborated and 4 of 28 single-sourced were right."""
+    kept: list[Finding] = []
+    for f in sorted(findings, key=lambda f: (-len(f.outlets), -f.confidence)):
+        spans: dict[str, list[Span]] = {}
+        for e in f.evidence:
+            spans.setdefault(e.article, []).append(e.span)
+        if not any(_overlaps_everywhere(spans, k) for k in kept):
+            kept.append(f)
+    return kept
+
+
+def _overlaps_everywhere(spans: dict[str, list[Span]], other: Finding) -> bool:
+    theirs: dict[str, list[Span]] = {}
+    for e in other.evidence:
+        theirs.setdefault(e.article, []).append(e.span)
+    return theirs.keys() == spans.keys() and all(
+        any(a.start < b.end and b.start < a.end for a in spans[art] for b in theirs[art]) for art in spans)
 
 
 # --------------------------------------------------------------------------------------------
