@@ -606,20 +606,12 @@ def test_a_finding_that_repeats_an_earlier_ones_evidence_in_every_article_is_dro
 def test_an_outlets_verdicts_are_all_shown_up_to_a_passage():
     """A debunk's evidence holds every verdict sentence of the outlet up to five, not only the first three: the
     one a reader (or an answer key) takes as the verdict is often not the first."""
-    from counterpoint.analyse import analyse
     from counterpoint.compare import compare_story
-    from counterpoint.model import Article
 
-    rumour = "Pop singer Lena Marsh has died in a car crash in Nevada, "
-    texts = (rumour + "according to posts shared widely on Monday. Fans left flowers outside her home in Reno.",
-             rumour + "a website reported on Monday. Her record label did not respond to requests for comment.",
-             "The story that " + rumour.lower().replace(", ", " is a hoax. ") + "The report first appeared on a "
-             "satirical website. Her publicist posted a photo of her at breakfast on Tuesday. The website's other "
-             "stories are fake too. That claim is false.")
-    articles = [analyse(Article(id=c * 64, text=t, outlet=o, lang="en"))
-                for c, t, o in zip("abc", texts, ("Wire One", "Daily Two", "Check Three"), strict=True)]
-    disputed = [f for f in compare_story(articles).findings if f.type == "disputed"]
-    assert len(disputed) == 1 and "Check Three itself" in disputed[0].summary, [f.summary for f in disputed]
+    three = (RUMOUR[2].rsplit(" It began", 1)[0] + " Her manager posted a photo of her at breakfast on Tuesday. "
+             "The website's other stories are fake too. That claim is false.")
+    disputed = [f for f in compare_story(_outlets(RUMOUR[0], RUMOUR[1], three)).findings if f.type == "disputed"]
+    assert len(disputed) == 1 and "Checker Three itself" in disputed[0].summary, [f.summary for f in disputed]
     shown = [e.span.text for e in disputed[0].evidence if e.article == "c" * 64]
     assert "That claim is false." in shown and not any("breakfast" in t for t in shown), shown
 
