@@ -601,6 +601,12 @@ def test_a_finding_that_repeats_an_earlier_ones_evidence_in_every_article_is_dro
     statement = finding(0.7, ("a", 20, 60), ("b", 30, 70))
     elsewhere = finding(0.6, ("a", 20, 60), ("b", 200, 260))  # the same in one article only: another claim
     assert _new_evidence([statement, elsewhere, sentence]) == [sentence, elsewhere]
+    # two claims of one speaker share the speaker's source span: what is claimed decides, not who claims it
+    one = ("Income taxes will rise by two points next year, the finance minister said on Tuesday, adding that state "
+           "pensions would be cut by a tenth for those who retire early.")
+    two = "The harbour authority said on Tuesday that the pier would stay closed for repairs until the spring."
+    found = [f.summary for f in _found(one, two, "single_sourced") if "finance minister" in f.summary]
+    assert any("Income taxes" in f for f in found) and any("pensions" in f for f in found), found
 
 
 def test_an_outlets_verdicts_are_all_shown_up_to_a_passage():

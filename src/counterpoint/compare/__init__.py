@@ -147,7 +147,8 @@ def compare_story(
 
 def _real_speakers_only(article: Article, scores: dict[str, float], keep_at: float) -> Article:
     """The article with the speakers that are not people, organisations or groups ("nothing", "the report")
-    taken off its statements (their words stay as the statement's source)."""
+    taken off its statements (their words stay as the statement's source): those the speaker model scores under
+    `keep_at`, unless their name says what kind of speaker they are (`names_people`)."""
     analysis = article.analysis
     if analysis is None:
         return article

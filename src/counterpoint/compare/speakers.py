@@ -115,9 +115,11 @@ def is_document(name: str) -> bool:
 
 
 def names_people(sp: Speaker) -> bool:
-    """Does the speaker's name describe people by what they are ("two people with knowledge of the matter", "a
-    spokeswoman for the charity", "Kurdish sources")? Such a description is a source whether or not a story's
-    list of speakers should carry it."""
+    """Does the speaker's name say what kind of speaker it is, by a head noun of `_SPEAKER_HEADS` ("two people
+    with knowledge of the matter", "a spokeswoman for the charity", "Kurdish sources", "the site", "his
+    office")? Such a description is a source whether or not a story's list of speakers should carry it (the
+    speaker model learns the keys' lists, which rarely hold descriptions). A head cut at "of" is not read:
+    "one of the officials" is left to the model."""
     head = _head([w.lower() for w in _WORD.findall(sp.name)])
     return not is_document(sp.name) and (head in _SPEAKER_HEADS or head.rstrip("s") in _SPEAKER_HEADS)
 
