@@ -116,15 +116,25 @@ def _new_evidence(findings: list[Finding]) -> list[Finding]:
     does not."""
     kept: list[tuple[Finding, dict[str, list[Span]]]] = []
     for f in sorted(findings, key=lambda f: (-len(f.outlets), -f.confidence)):
-        spans: dict[str, list[Span]] = {}
-        for e in f.evidence:
-            if e.role in ("content", "sentence"):
-                spans.setdefault(e.article, []).append(e.span)
-        if spans and not any(theirs.keys() == spans.keys() and all(
-                any(a.start < b.end and b.start < a.end for a in spans[art] for b in theirs[art]) for art in spans)
-                for _, theirs in kept):
+        spans = _claim_spans(f)
+        if spans and not any(_told_again(spans, theirs) for _, theirs in kept):
             kept.append((f, spans))
     return [f for f, _ in kept]
+
+
+def _claim_spans(f: Finding) -> dict[str, list[Span]]:
+    """The finding's claim text (content and sentences, not cues or sources), by article."""
+    spans: dict[str, list[Span]] = {}
+    for e in f.evidence:
+        if e.role in ("content", "sentence"):
+            spans.setdefault(e.article, []).append(e.span)
+    return spans
+
+
+def _told_again(spans: dict[str, list[Span]], earlier: dict[str, list[Span]]) -> bool:
+    """Same articles, and in each of them some span overlapping one of the earlier finding's."""
+    return spans.keys() == earlier.keys() and all(
+        any(a.start < b.end and b.start < a.end for a in spans[art] for b in earlier[art]) for art in spans)
 
 
 # --------------------------------------------------------------------------------------------
