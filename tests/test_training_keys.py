@@ -56,3 +56,33 @@ def test_repository_keys_carry_no_run_of_article_words(shared_data, tmp_path):
         for field, text in _strings(gold):
             for piece in text.split("…") if field not in k._KEEP else []:  # a run never spans a cut
                 assert k.scrub(piece, grams) == piece, f"{story.name}: {field} borrows article wording"
+
+
+def test_claims_no_article_states_apart_are_merged_and_their_disputes_follow(monkeypatch):
+    monkeypatch.syspath_prepend(str(KEYS.parent))
+    spec = importlib.util.spec_from_file_location("merge_inseparable", KEYS.parent / "merge_inseparable.py")
+    m = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(m)
+    texts = {"a1": "Pat Quill, 41, was fined on Monday. A spokesman denied it. The fine was 300 euros.",
+             "a2": "Pat Quill, 41, was fined on Monday. Later the fine was 400 euros."}
+
+    def claim(cid, mentions, source=None):
+        return {"id": cid, "claim": cid, "substantive": cid == "c2", "source": source, "anonymous": False,
+                "single_source": False,
+                "mentions": [{"article": a, "start": texts[a].index(q), "end": texts[a].index(q) + len(q)}
+                             for a, q in mentions]}
+
+    gold = {"claims": [claim("c1", [("a1", "Pat Quill, 41"), ("a2", "Pat Quill, 41")]),
+                       claim("c2", [("a1", "was fined on Monday"), ("a2", "was fined on Monday")]),
+                       claim("c3", [("a1", "was fined on Monday")], source="the court"),
+                       claim("c4", [("a1", "The fine was 300 euros")]),
+                       claim("c5", [("a1", "The fine was 300 euros")]),
+                       claim("c6", [("a2", "the fine was 400 euros")])],
+            "disputes": [{"claim": "c2", "denied_by": "a spokesman", "denials": []}],
+            "contradictions": [{"about": "fine", "claims": ["c4", "c6"], "values": []}]}
+    merged, n = m.merge(gold, texts)
+    ids = [c["id"] for c in merged["claims"]]
+    # c2 states nothing apart from c1 (same sentences, same source); c3 rests on another source; c4 holds a
+    # contradiction's value, so c5 is not folded into it (c5 is kept on its own).
+    assert n == 1 and ids == ["c1", "c3", "c4", "c5", "c6"]
+    assert merged["claims"][0]["substantive"] is True and merged["disputes"][0]["claim"] == "c1"
