@@ -50,3 +50,10 @@ def test_each_kind_of_keyed_story_weighs_the_same_in_the_fit(shared_data):
         sys.path.pop(0)
     w = calibrate_script.kind_weights(np.array(["ecb-1_ecb", "fnc-17", "fnc-24", "fnc-68"]))
     assert w[0] == sum(w[1:]) and abs(w.mean() - 1) < 1e-9
+
+
+def test_no_finding_shows_more_confidence_than_its_type_s_ceiling():
+    """A curve runs to 0.999 for findings right 0.96 of the time; a reader takes "1.00" for certainty."""
+    fitted = {"omitted": {"weights": [], "bias": 9.0, "ceiling": 0.97}}
+    assert calibrate([_omitted(0.9)], 2, {}, fitted)[0].confidence == 0.97
+    assert all("ceiling" in curve for curve in curves().values())

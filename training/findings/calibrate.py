@@ -40,6 +40,7 @@ sys.path.insert(0, str(lab.shared_dir() / "eval"))
 import score_findings
 
 MIN_FINDINGS = 30  # fewer findings of a type than this say too little about how often it is right
+CEILINGS = (0.9, 0.92, 0.94, 0.95, 0.96, 0.97, 0.98, 0.99, 1.0)  # the caps `ceiling` chooses among
 
 
 def judged(story: Path, comp: dict) -> list[tuple[dict, bool]]:
@@ -88,6 +89,14 @@ def _predict(curve: dict, x: np.ndarray) -> np.ndarray:
     return 1 / (1 + np.exp(-(x @ w + curve["bias"])))
 
 
+def ceiling(p: np.ndarray, y: np.ndarray) -> float:
+    """The highest confidence a finding of the type may show: the cap on out-of-fold probabilities with the
+    lowest Brier (the highest such cap on a tie). A logistic curve runs to 0.999 for findings that are right
+    0.96 of the time; no finding is certain, and a reader takes "1.00" for certainty."""
+    best = min(CEILINGS, key=lambda c: (round(float(np.mean((np.minimum(p, c) - y) ** 2)), 6), -c))
+    return float(best)
+
+
 def main() -> None:
     cv = tune.CV()
     current = json.loads((lab.ROOT / "src/counterpoint/models/claims/pairs.json").read_text())
@@ -102,7 +111,7 @@ def main() -> None:
             rank[f["type"]] = rank.get(f["type"], 0) + 1
             rows[f["type"]].append((story.name, features(Finding.from_dict(f), rank[f["type"]], outlets, lengths),
                                     float(right)))
-    curves, errors = {}, {"raw score": [], "raw, rank, outlets": [], "these features": []}
+    curves, errors = {}, {"raw score": [], "raw, rank, outlets": [], "these features": [], "with the ceiling": []}
     by_kind: dict[str, list[float]] = {}
     for t, data in rows.items():
         if not data:
@@ -110,6 +119,7 @@ def main() -> None:
         names = np.array([n for n, _, _ in data])
         x = np.array([xx for _, xx, _ in data])
         y = np.array([yy for _, _, yy in data])
+        held_out = np.zeros(len(y))  # each finding's out-of-fold probability, for the ceiling
         for held in cv.folds:  # out-of-fold Brier of each way of calibrating
             test = np.isin(names, list(held))
             if not test.any():
@@ -120,11 +130,14 @@ def main() -> None:
                 err = (_predict(curve, x[test][:, cols]) - y[test]) ** 2
                 errors[name] += list(err)
                 if name == "these features":
+                    held_out[test] = _predict(curve, x[test][:, cols])
                     for n, e in zip(names[test], err, strict=True):
                         by_kind.setdefault(_kind(n), []).append(float(e))
         curves[t] = _fit(x, y, kind_weights(names))
+        curves[t]["ceiling"] = ceiling(held_out, y)
+        errors["with the ceiling"] += list((np.minimum(held_out, curves[t]["ceiling"]) - y) ** 2)
         kind = "constant" if not curves[t]["weights"] else "curve"
-        print(f"{t:15} {len(y):4d} findings, {y.mean():.2f} right: {kind}")
+        print(f"{t:15} {len(y):4d} findings, {y.mean():.2f} right: {kind}, ceiling {curves[t]['ceiling']:.2f}")
     for name, e in errors.items():
         print(f"out-of-fold Brier, {name}: {float(np.mean(e)):.4f} over {len(e)} findings")
     for story_kind, e in sorted(by_kind.items()):

@@ -8,7 +8,8 @@ leaves out, how much text its evidence covers and where in the article it starts
 on a reported statement, and whether its words hold figures or names. The curves are fitted by
 `training/findings/calibrate.py` on out-of-fold comparisons of the keyed stories, each finding
 judged right or wrong exactly as the shared scorer judges it. A type with too few findings to fit
-a curve gets a constant: how often its findings were right (with one right and one wrong added).
+a curve gets a constant: how often its findings were right (with one right and one wrong added). Each type's
+confidence stops at a ceiling chosen on the same out-of-fold findings (no finding is certain).
 """
 
 from __future__ import annotations
@@ -63,5 +64,5 @@ def calibrate(findings: list[Finding], story_outlets: int, lengths: dict[str, in
         weights = curve.get("weights") or []
         x = features(f, rank[f.type], story_outlets, lengths) if weights else []
         z = sum(w * v for w, v in zip(weights, x, strict=True)) + curve["bias"]
-        out.append(replace(f, confidence=1.0 / (1.0 + math.exp(-z))))
+        out.append(replace(f, confidence=min(1.0 / (1.0 + math.exp(-z)), curve.get("ceiling", 1.0))))
     return out
