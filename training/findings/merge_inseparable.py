@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from bisect import bisect_right
 from pathlib import Path
 
 import keys_to_offsets
@@ -31,7 +32,7 @@ def sentence_starts(text: str) -> list[int]:
 
 
 def sentence_of(starts: list[int], offset: int) -> int:
-    return max(i for i, s in enumerate(starts) if s <= offset)
+    return bisect_right(starts, offset) - 1
 
 
 def merge(gold: dict, texts: dict[str, str]) -> tuple[dict, int]:
@@ -42,14 +43,12 @@ def merge(gold: dict, texts: dict[str, str]) -> tuple[dict, int]:
     renamed: dict[str, str] = {}
     claims = []
     for c in gold["claims"]:
+        c = {**c, "mentions": list(c["mentions"])}  # merged into below: the caller's key stays as it was
         where = frozenset((m["article"], sentence_of(starts[m["article"]], m["start"])) for m in c["mentions"])
-        key = (where, c["source"], c["anonymous"], c["single_source"])
-        if c["id"] in valued or key not in first:
-            if c["id"] not in valued:
-                first[key] = c
+        kept = c if c["id"] in valued else first.setdefault((where, c["source"], c["anonymous"], c["single_source"]), c)
+        if kept is c:
             claims.append(c)
             continue
-        kept = first[key]
         renamed[c["id"]] = kept["id"]
         # two paraphrases side by side can spell out the article's words again: scrubbed as the keys are
         kept["claim"] = keys_to_offsets.scrub(f"{kept['claim']}; {c['claim']}", grams)
