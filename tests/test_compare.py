@@ -711,3 +711,19 @@ def test_one_source_named_two_ways_is_still_one_source():
     assert not _one_origin(["governor of Qeshm island", "head of Qeshm's free-trade zone, Ali Rezapour"],
                            frozenset({"qeshm"}))
     assert not _one_origin(["officials", "Oregon State Police"])
+
+
+def test_script_a_page_left_in_its_text_is_not_a_claim_left_out():
+    """Ad code pasted into an article's text ("google_ad_width = 468; ...") is not news an outlet left out; a
+    sentence with one equals sign is still a sentence."""
+    from counterpoint.compare.units import article_units
+
+    one = ("The council approved the new bridge on Tuesday after a two-year review of its cost.\n\n"
+           '<!-- google_ad_client = "pub-123"; google_ad_width = 468; google_ad_height = 60; //-->\n\n'
+           'var AdArgs = new Object(); AdArgs.version = 2; AdArgs.units = "4";\n\n'
+           "Engineers said the load test showed a safety factor = 2.5 under the heaviest trucks.")
+    two = "The council approved the new bridge on Tuesday after reviewing its cost for two years."
+    omitted = " ".join(f.summary for f in _found(one, two, "omitted"))
+    assert "google_ad" not in omitted and "AdArgs" not in omitted and "safety factor" in omitted, omitted
+    texts = [u.text for u in article_units(_two_outlets(one, two)[0], "Wire One")]
+    assert not any("google_ad" in t or "AdArgs" in t for t in texts)

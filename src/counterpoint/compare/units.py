@@ -28,6 +28,9 @@ _CREDIT = re.compile(
     re.I,
 )
 _QUOTES = "\"'“”‘’ \t\n"
+# Script and markup a page's text kept ("google_ad_width = 468; google_ad_height = 60;", "<!--", "var x = new
+# Object();"): no outlet reports it, so it would only ever show up as "omitted", ranked as if it mattered.
+_CODE = re.compile(r"<!--|//-->|\bfunction\s*\(|\bvar\s+\w+\s*=|(?:\b[\w.]+\s*=\s*[^;=]{1,40};.*){2}")
 
 
 @dataclass(slots=True)
@@ -93,7 +96,7 @@ def sentence_units(article: Article, outlet: str) -> list[Unit]:
             inside = sum(1 for i in range(piece.start, piece.end) if i in covered)
             if inside / max(1, piece.end - piece.start) >= COVERED or len(_WORD.findall(piece.text)) < MIN_WORDS:
                 continue
-            if _CREDIT.search(piece.text):  # about the article, not the story
+            if _CREDIT.search(piece.text) or _CODE.search(piece.text):  # about the page, not the story
                 continue
             if _heading(piece.text):
                 continue
