@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from counterpoint.compare.speakers import speaker_features, speaker_model, speaker_scores
+from counterpoint.compare.speakers import shown_role, speaker_features, speaker_model, speaker_scores
 from counterpoint.model import Entity, Span, Speaker, Statement
 from counterpoint.models.embeddings import sentence_encoder
 
@@ -62,3 +62,14 @@ def test_a_group_named_with_what_follows_it_is_read_by_its_head():
         assert speaker_features(sp, [], ["said"])[head] == 1.0, name
     for name in ("Officials familiar with the talks", "sources close to the investigation"):
         assert _p(name, "anonymous") >= speaker_model().keep_at, name
+
+
+@pytest.mark.parametrize(("role", "shown"), [
+    ("rumour that has been", None), ("’s official website", None), ("26-year-old", None), ("himself", None),
+    ("CNN’s", "CNN"), ("of Metropolis", "Metropolis"), ("its head ( )", "its head"), ("staff at The", "staff"),
+    ("fire service ’ s", "fire service"), ("spokeswoman for Google", "spokeswoman for Google"),
+    ("Pentagon spokesman", "Pentagon spokesman"), ("health ministry’s spokesman", "health ministry’s spokesman"),
+    ("head of Iran's Seismic Research Center", "head of Iran's Seismic Research Center")])
+def test_a_role_is_shown_without_the_scraps_of_its_sentence(role: str, shown: str | None) -> None:
+    """Read off our keyed stories' comparisons, where such scraps printed "Banksy (rumour that has been)"."""
+    assert shown_role(role) == shown

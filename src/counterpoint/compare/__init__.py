@@ -20,7 +20,15 @@ from counterpoint.compare.findings import Context, find_findings
 from counterpoint.compare.framing import StanceFn, framing_findings, outlet_framing, stance_findings
 from counterpoint.compare.pairs import PairModel
 from counterpoint.compare.salience import SalienceModel, salience, salience_model
-from counterpoint.compare.speakers import SpeakerModel, names_people, same_people, speaker_model, speaker_scores, titles
+from counterpoint.compare.speakers import (
+    SpeakerModel,
+    names_people,
+    same_people,
+    shown_role,
+    speaker_model,
+    speaker_scores,
+    titles,
+)
 from counterpoint.compare.units import Unit, article_units, speaker_key
 from counterpoint.model import (
     Article,
@@ -222,11 +230,14 @@ def _statements_and_speakers(
                 groups.setdefault(key, []).append((outlet_of[a.id], s.speaker, sid))
                 speaker_ids[id(s)] = speaker_id(key)
             parent = f"{prefixes[a.id]}:{s.parent}" if s.parent else None
-            statements.append(ComparedStatement(a.id, replace(s, id=sid, parent=parent), speaker_ids.get(id(s))))
+            speaker = s.speaker if s.speaker is None or shown_role(s.speaker.role) == s.speaker.role else \
+                replace(s.speaker, role=shown_role(s.speaker.role))  # not "Banksy (rumour that has been)"
+            statements.append(ComparedStatement(a.id, replace(s, id=sid, parent=parent, speaker=speaker),
+                                                speaker_ids.get(id(s))))
     speakers = []
     for key, members in groups.items():
         names = Counter(sp.name for _, sp, _ in members)
-        roles = Counter(sp.role for _, sp, _ in members if sp.role)
+        roles = Counter(role for _, sp, _ in members if (role := shown_role(sp.role)))
         kinds = Counter(sp.kind for _, sp, _ in members)
         speakers.append(CanonicalSpeaker(
             id=speaker_id(key), name=max(names, key=lambda n: (names[n], len(n))),

@@ -15,7 +15,7 @@ import numpy as np
 
 from counterpoint.compare.align import Alignment
 from counterpoint.compare.slots import Value, conflict, differ, parse_values, value_words
-from counterpoint.compare.speakers import is_document
+from counterpoint.compare.speakers import is_document, shown_role
 from counterpoint.compare.units import Unit, speaker_key
 from counterpoint.model import Entity, Evidence, Finding, Span, Speaker, Statement
 
@@ -740,7 +740,8 @@ def _speaker(u: Unit) -> Speaker | None:
 def _speaker_label(s: Speaker | None) -> str:
     if s is None:
         return "an unnamed source"
-    return f"{s.name} ({s.role})" if s.role and s.role.lower() not in s.name.lower() else s.name
+    role = shown_role(s.role)
+    return f"{s.name} ({role})" if role and role.lower() not in s.name.lower() else s.name
 
 
 def _origin_key(name: str) -> str:

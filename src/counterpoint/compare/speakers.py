@@ -106,6 +106,27 @@ def speaker_features(sp: Speaker, entities: list[Entity], cues: list[str] = ()) 
 _PREPOSITION = re.compile(r"\s+(?:in|on|of|from|at|by|for|about|to)\s+", re.I)
 
 
+# What a role extracted from the sentence around a name can drag along: a possessive or a preposition at its
+# edges ("CNN’s", "of Metropolis", "Business Times as"), an empty bracket ("its head ( )").
+_ROLE_EDGES = re.compile(r"^(?:(?:of|as|and|in|at|by|from|with)\s+)+|\s*\(\s*\)|\s*['’]\s*s?\s*$|"
+                         r"\s+(?:as|and|of|the|from|at|in|by|for|with)\s*$", re.I)
+# A role that is no description at all: a possessive's tail ("’s official website"), a clause ("rumour that has
+# been"), only an age or a pronoun.
+_NO_ROLE = re.compile(r"^\s*['’]|\b(?:that|which)\s+(?:has|have|had|is|was|were|are)\b|^\d+-year-old$|"
+                      r"^(?:him|her|them|it)self$", re.I)
+
+
+def shown_role(role: str | None) -> str | None:
+    """The role to print beside a speaker's name: the description without the scraps of the sentence around it
+    ("CNN’s" -> "CNN"), or None where there is none ("rumour that has been")."""
+    if not role or _NO_ROLE.search(role.strip()):
+        return None
+    cleaned = role.strip()
+    while (trimmed := _ROLE_EDGES.sub("", cleaned).strip()) != cleaned:
+        cleaned = trimmed
+    return cleaned or None
+
+
 def is_document(name: str) -> bool:
     """Is this source a document or a medium ("a 1997 article in Ebony", "media reports", "a disclaimer on the
     site") rather than people? A document is not an anonymous source: it is where the words are printed."""
