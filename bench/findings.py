@@ -5,7 +5,7 @@
    baseline (the `v0.1.0` tag in a worktree with its own virtual environment, `--baseline`) and this
    checkout, each run by the scorer as `counterpoint compare FILES --json ... --db ...`; both tables,
    then the issue's bars for this checkout.
-2. Cross-validation on the project's own keyed stories (`training/findings/keys/`, 70 stories):
+2. Cross-validation on the project's own keyed stories (`training/findings/keys/`, 149 stories):
    5 folds by story, the claim-pair and salience models trained without the story they compare (`tune.py`; the
    small speaker model and the calibration are fitted on all of them, so for them this is in-sample and
    optimistic), scored together; printed with counts, since a few items move a ratio a lot.
