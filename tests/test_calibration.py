@@ -57,3 +57,10 @@ def test_no_finding_shows_more_confidence_than_its_type_s_ceiling():
     fitted = {"omitted": {"weights": [], "bias": 9.0, "ceiling": 0.97}}
     assert calibrate([_omitted(0.9)], 2, {}, fitted)[0].confidence == 0.97
     assert all("ceiling" in curve for curve in curves().values())
+
+
+def test_a_confidence_holds_four_decimals_so_float_noise_does_not_change_a_stored_finding():
+    """One process and a cluster's workers embed in different batches; the last digits of a similarity differ,
+    and a stored finding must not (tests/test_cluster.py compares the two stores)."""
+    fitted = {"omitted": {"weights": [], "bias": 0.123456789, "ceiling": 1.0}}
+    assert calibrate([_omitted(0.9)], 2, {}, fitted)[0].confidence == 0.5308

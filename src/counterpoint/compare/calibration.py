@@ -64,5 +64,7 @@ def calibrate(findings: list[Finding], story_outlets: int, lengths: dict[str, in
         weights = curve.get("weights") or []
         x = features(f, rank[f.type], story_outlets, lengths) if weights else []
         z = sum(w * v for w, v in zip(weights, x, strict=True)) + curve["bias"]
-        out.append(replace(f, confidence=min(1.0 / (1.0 + math.exp(-z)), curve.get("ceiling", 1.0))))
+        # four decimals: a probability read off a fitted curve means nothing past them, and the float noise of
+        # batching (one process or a cluster's workers embed in different batches) must not change a stored finding
+        out.append(replace(f, confidence=round(min(1.0 / (1.0 + math.exp(-z)), curve.get("ceiling", 1.0)), 4)))
     return out
