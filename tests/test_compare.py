@@ -698,7 +698,7 @@ def test_one_source_named_two_ways_is_still_one_source():
     """"Nat Kerris, an Apple spokeswoman" in one outlet and "an Apple spokesperson" in another are one source;
     "Paul Martens" and "Paul Peavler" are two, and so are two officials of one place. 5-fold story CV on our 149
     keyed stories: single-sourced 1,831 predicted / 1,220 right -> 1,864 / 1,248 (F1 0.508 -> 0.517)."""
-    from counterpoint.compare.findings import _one_origin
+    from counterpoint.compare.speakers import one_source
 
     one = ("Apple will start selling its smartwatch in April, Nat Kerris, an Apple spokeswoman, said on Monday, "
            "adding that the cheapest model would cost $349.")
@@ -706,11 +706,11 @@ def test_one_source_named_two_ways_is_still_one_source():
     found = [f.summary for f in _found(one, two, "single_sourced")]
     assert any("Rests on Nat Kerris" in f and "reported by Wire One and Daily Two" in f and "anonymous" not in f
                for f in found), found
-    assert _one_origin(["Central Bedfordshire Council", "spokesman for Central Bedfordshire Council"])
-    assert not _one_origin(["Paul Martens", "Paul Peavler"])
-    assert not _one_origin(["governor of Qeshm island", "head of Qeshm's free-trade zone, Ali Rezapour"],
+    assert one_source(["Central Bedfordshire Council", "spokesman for Central Bedfordshire Council"])
+    assert not one_source(["Paul Martens", "Paul Peavler"])
+    assert not one_source(["governor of Qeshm island", "head of Qeshm's free-trade zone, Ali Rezapour"],
                            frozenset({"qeshm"}))
-    assert not _one_origin(["officials", "Oregon State Police"])
+    assert not one_source(["officials", "Oregon State Police"])
 
 
 def test_script_a_page_left_in_its_text_is_not_a_claim_left_out():

@@ -230,8 +230,9 @@ def _statements_and_speakers(
                 groups.setdefault(key, []).append((outlet_of[a.id], s.speaker, sid))
                 speaker_ids[id(s)] = speaker_id(key)
             parent = f"{prefixes[a.id]}:{s.parent}" if s.parent else None
-            speaker = s.speaker if s.speaker is None or shown_role(s.speaker.role) == s.speaker.role else \
-                replace(s.speaker, role=shown_role(s.speaker.role))  # not "Banksy (rumour that has been)"
+            speaker = s.speaker
+            if speaker is not None and (role := shown_role(speaker.role)) != speaker.role:
+                speaker = replace(speaker, role=role)  # not "Banksy (rumour that has been)"
             statements.append(ComparedStatement(a.id, replace(s, id=sid, parent=parent, speaker=speaker),
                                                 speaker_ids.get(id(s))))
     speakers = []

@@ -15,7 +15,7 @@ import numpy as np
 
 from counterpoint.compare.align import Alignment
 from counterpoint.compare.slots import Value, conflict, differ, parse_values, value_words
-from counterpoint.compare.speakers import is_document, shown_role
+from counterpoint.compare.speakers import is_document, one_source, shown_role, source_name_words
 from counterpoint.compare.units import Unit, speaker_key
 from counterpoint.model import Entity, Evidence, Finding, Span, Speaker, Statement
 
@@ -643,7 +643,7 @@ def _single_sourced(ctx: Context, g: Sequence[int]) -> Finding | None:
         sourced.append(i)
         origins.setdefault(_origin_key(first), first)
         unnamed.append(any(_unnamed(v) for v in (*s.via, s.speaker)))
-    if not origins or (len(origins) > 1 and not _one_origin(list(origins.values()), _places(ctx))):
+    if not origins or (len(origins) > 1 and not one_source(list(origins.values()), _places(ctx))):
         return None
     # several names for one source ("Nat Kerris (Apple spokeswoman)", "an Apple spokesperson"): anonymous only
     # when every report leaves it unnamed
@@ -652,7 +652,7 @@ def _single_sourced(ctx: Context, g: Sequence[int]) -> Finding | None:
     outlets = _outlets(ctx, reported)
     if max(len(units[i].shown.split()) for i in reported) < MIN_OMITTED_WORDS + 3:
         return None
-    origin = max(origins.values(), key=lambda o: (bool(_name_words(o)), len(o)))  # a name over "the company"
+    origin = max(origins.values(), key=lambda o: (bool(source_name_words(o)), len(o)))  # a name over "the company"
     chain = _chain(ctx, reported)
     summary = (f"Rests on {chain or origin} alone"
                + (" (an anonymous source)" if anonymous else "")
@@ -747,49 +747,6 @@ def _speaker_label(s: Speaker | None) -> str:
 def _origin_key(name: str) -> str:
     words = [w for w in re.findall(r"\w+", name.lower()) if w not in {"the", "news", "sources", "source"}]
     return " ".join(words[:1]) or name.lower()
-
-
-# A capitalised word that only says what kind of person or body speaks, not which one.
-_TITLE_WORDS = {"mr", "mrs", "ms", "dr", "lt", "sgt", "gen", "rep", "sen", "gov", "the", "a", "an", "president",
-                "minister", "governor", "spokesman", "spokeswoman", "spokesperson", "police", "department", "ministry",
-                "news", "agency", "office", "state", "national", "county", "city", "university", "times", "post",
-                "daily", "general", "chief", "head", "secretary", "official", "officials", "source", "sources",
-                "council", "court", "government", "service", "company", "group"}
-
-
-def _name_words(label: str, places: frozenset[str] = frozenset()) -> set[str]:
-    """The words that pick out one source in a label, lower-cased, possessives dropped: a person's surname (the
-    last of two capitalised words, "Nat Kerris" -> kerris: two people share first names), every word of a longer
-    name ("Central Bedfordshire Council" -> central, bedfordshire), never a title or a kind of body ("Police",
-    "Ministry") nor a place (`places`): two different sources share those."""
-    out: set[str] = set()
-    for run in re.findall(r"[A-Z][\w'’.-]*(?: +[A-Z][\w'’.-]*)*", label):
-        words = [re.sub(r"(?:['’]s?|\.)$", "", w).lower() for w in run.split()]
-        for w in words[-1:] if len(words) == 2 else words:
-            if len(w) >= 3 and w not in _TITLE_WORDS and w not in places:
-                out.add(w)
-    return out
-
-
-def _one_origin(labels: list[str], places: frozenset[str] = frozenset()) -> bool:
-    """Do these labels name one source? One label does; several do when each shares a name word with another and
-    all are linked ("Nat Kerris (Apple spokeswoman)" / "an Apple spokesperson"). On our 149 keyed stories, 175 of
-    the single-source claims no finding flagged were told under several labels, most of them one source's ("Central
-    Bedfordshire Council" / "a spokesman for Central Bedfordshire Council"); 5-fold story CV: single-sourced F1
-    0.508 -> 0.517."""
-    if len(labels) == 1:
-        return True
-    words = [_name_words(x, places) for x in labels]
-    if not all(words):
-        return False
-    linked, todo = {0}, [0]
-    while todo:
-        k = todo.pop()
-        for j in range(len(labels)):
-            if j not in linked and words[j] & words[k]:
-                linked.add(j)
-                todo.append(j)
-    return len(linked) == len(labels)
 
 
 def _places(ctx: Context) -> frozenset[str]:
