@@ -652,6 +652,17 @@ def test_what_a_claim_rests_on_is_said_plainly():
     assert len(found) == 1 and "(an anonymous source)" in found[0], found
 
 
+def test_a_chain_of_sources_names_its_anonymous_link():
+    """"Rests on NBC → two White House officials → Trump (an anonymous source)" read as if Trump were unnamed: in a
+    chain, the summary says which link is."""
+    one = ("NBC News, citing two White House officials, reported that Trump told Putin he would win any arms race. "
+           "The Kremlin has not commented on the call.")
+    two = "The Kremlin has not commented on the call between the two presidents on Tuesday."
+    found = [f.summary for f in _found(one, two, "single_sourced")]
+    assert found and all("→" in f for f in found), found
+    assert any("(two White House officials: an anonymous source)" in f for f in found), found
+
+
 def test_two_figures_of_one_measure_are_not_corroborated_even_when_too_loosely_tied_to_contradict():
     """"Outside for nine minutes" and "re-entered ten minutes later" may be one fact told two ways: not a
     contradiction the parse can stand behind, but no corroboration either."""

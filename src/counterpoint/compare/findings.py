@@ -631,6 +631,7 @@ def _single_sourced(ctx: Context, g: Sequence[int]) -> Finding | None:
     denier_keys, denier_names = _denier_keys(ctx, g), _denier_names(ctx, g)
     origins: dict[str, str] = {}
     unnamed = []  # per report: does an unnamed source stand in its chain?
+    anonymous_names: list[str] = []  # who they are ("two White House officials")
     sourced = []  # the reports that name the source (a denier's own words, or a report naming nobody, do not)
     for i in reported:
         s = units[i].statement
@@ -643,6 +644,7 @@ def _single_sourced(ctx: Context, g: Sequence[int]) -> Finding | None:
         sourced.append(i)
         origins.setdefault(_origin_key(first), first)
         unnamed.append(any(_unnamed(v) for v in (*s.via, s.speaker)))
+        anonymous_names += [v.name for v in (*s.via, s.speaker) if v is not None and _unnamed(v)]
     if not origins or (len(origins) > 1 and not one_source(list(origins.values()), _places(ctx))):
         return None
     # several names for one source ("Nat Kerris (Apple spokeswoman)", "an Apple spokesperson"): anonymous only
@@ -654,8 +656,10 @@ def _single_sourced(ctx: Context, g: Sequence[int]) -> Finding | None:
         return None
     origin = max(origins.values(), key=lambda o: (bool(source_name_words(o)), len(o)))  # a name over "the company"
     chain = _chain(ctx, reported)
+    # in a chain, say which link is unnamed: "NBC → two White House officials → Trump" rests on the officials
+    who = next((n for n in anonymous_names if n in chain.split(" → ")[:-1]), "") if anonymous else ""
     summary = (f"Rests on {chain or origin} alone"
-               + (" (an anonymous source)" if anonymous else "")
+               + (f" ({who}: an anonymous source)" if who else " (an anonymous source)" if anonymous else "")
                + f", as reported by {_join(ctx, outlets)}: {ctx.units[_representative(ctx, reported)].shown}")
     return Finding("", "single_sourced", summary, 0.8 if anonymous else 0.6, _statement_ids(ctx, reported),
                    _ordered(ctx, outlets), _evidence(ctx, reported))
