@@ -654,13 +654,20 @@ def test_what_a_claim_rests_on_is_said_plainly():
 
 def test_a_chain_of_sources_names_its_anonymous_link():
     """"Rests on NBC → two White House officials → Trump (an anonymous source)" read as if Trump were unnamed: in a
-    chain, the summary says which link is."""
+    chain, the summary says which link is. A medium that cites unnamed sources once rests the rest of its account
+    in that article on them ("NBC News said ..." later on)."""
     one = ("NBC News, citing two White House officials, reported that Trump told Putin he would win any arms race. "
            "The Kremlin has not commented on the call.")
     two = "The Kremlin has not commented on the call between the two presidents on Tuesday."
     found = [f.summary for f in _found(one, two, "single_sourced")]
     assert found and all("→" in f for f in found), found
     assert any("(two White House officials: an anonymous source)" in f for f in found), found
+    # what NBC reports elsewhere in the article rests on the officials it cites too
+    one += (" NBC News said the Russian leader's address with animated simulations of a nuclear attack had angered "
+            "the president.")
+    found = [f.summary for f in _found(one, two, "single_sourced")]
+    assert any(f.startswith("Rests on NBC News → two White House officials alone (an anonymous source)")
+               and "animated simulations" in f for f in found), found
 
 
 def test_two_figures_of_one_measure_are_not_corroborated_even_when_too_loosely_tied_to_contradict():
@@ -722,6 +729,8 @@ def test_one_source_named_two_ways_is_still_one_source():
     assert not one_source(["governor of Qeshm island", "head of Qeshm's free-trade zone, Ali Rezapour"],
                            frozenset({"qeshm"}))
     assert not one_source(["officials", "Oregon State Police"])
+    assert one_source(["NBC", "NBC News"])  # two words, the last a kind of body: the first names it
+    assert not one_source(["NBC News", "Fox News"])
 
 
 def test_script_a_page_left_in_its_text_is_not_a_claim_left_out():

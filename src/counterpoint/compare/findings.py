@@ -17,7 +17,7 @@ from counterpoint.compare.align import Alignment
 from counterpoint.compare.slots import Value, conflict, differ, parse_values, value_words
 from counterpoint.compare.speakers import is_document, one_source, shown_role, source_name_words
 from counterpoint.compare.units import Unit, speaker_key
-from counterpoint.model import Entity, Evidence, Finding, Span, Speaker, Statement
+from counterpoint.model import Entity, Evidence, Finding, Span, Speaker, Statement, Via
 
 MIN_OMITTED_WORDS = 5
 # Omissions are listed by salience ** SALIENCE_POWER times how sure the absence is: a reader looks at the
@@ -633,6 +633,7 @@ def _single_sourced(ctx: Context, g: Sequence[int]) -> Finding | None:
     unnamed = []  # per report: does an unnamed source stand in its chain?
     anonymous_names: list[str] = []  # who they are ("two White House officials")
     sourced = []  # the reports that name the source (a denier's own words, or a report naming nobody, do not)
+    inherited: dict[int, Via | Speaker] = {}
     for i in reported:
         s = units[i].statement
         assert s is not None
@@ -643,8 +644,12 @@ def _single_sourced(ctx: Context, g: Sequence[int]) -> Finding | None:
             continue
         sourced.append(i)
         origins.setdefault(_origin_key(first), first)
-        unnamed.append(any(_unnamed(v) for v in (*s.via, s.speaker)))
-        anonymous_names += [v.name for v in (*s.via, s.speaker) if v is not None and _unnamed(v)]
+        cited = _cited_anonymously(ctx, units[i]) if not s.via else None
+        if cited is not None:
+            inherited[i] = cited
+        links = (*s.via, s.speaker, cited)
+        unnamed.append(any(_unnamed(v) for v in links))
+        anonymous_names += [v.name for v in links if v is not None and _unnamed(v)]
     if not origins or (len(origins) > 1 and not one_source(list(origins.values()), _places(ctx))):
         return None
     # several names for one source ("Nat Kerris (Apple spokeswoman)", "an Apple spokesperson"): anonymous only
@@ -655,7 +660,7 @@ def _single_sourced(ctx: Context, g: Sequence[int]) -> Finding | None:
     if max(len(units[i].shown.split()) for i in reported) < MIN_OMITTED_WORDS + 3:
         return None
     origin = max(origins.values(), key=lambda o: (bool(source_name_words(o)), len(o)))  # a name over "the company"
-    chain = _chain(ctx, reported)
+    chain = _chain(ctx, reported, inherited)
     # in a chain, say which link is unnamed: "NBC → two White House officials → Trump" rests on the officials
     who = next((n for n in anonymous_names if n in chain.split(" → ")[:-1]), "") if anonymous else ""
     summary = (f"Rests on {chain or origin} alone"
@@ -759,7 +764,26 @@ def _places(ctx: Context) -> frozenset[str]:
                      for w in re.findall(r"[A-Za-z]+", e.span.text))
 
 
-def _chain(ctx: Context, members: Sequence[int]) -> str:
+def _cited_anonymously(ctx: Context, u: Unit) -> Via | Speaker | None:
+    """The unnamed source a speaker cites elsewhere in the article ("NBC, citing two White House officials,
+    reported ..."): the rest of what it reports there rests on them too ("NBC said the address got under the
+    president's skin")."""
+    s = u.statement
+    if s is None or s.speaker is None or s.speaker.kind == "anonymous":
+        return None
+    name = s.speaker.name
+    for v in ctx.units:
+        t = v.statement
+        if v.article != u.article or t is None or not t.via or t is s:
+            continue
+        links = [*t.via, *([t.speaker] if t.speaker else [])]
+        if len(links) >= 2 and _unnamed(links[1]) and (
+                links[0].name.lower() == name.lower() or one_source([links[0].name, name])):
+            return links[1]
+    return None
+
+
+def _chain(ctx: Context, members: Sequence[int], inherited: dict[int, Via | Speaker] | None = None) -> str:
     """The sourcing chain most reports give, outermost first: "NBC News → two White House officials → Trump"."""
     chains: Counter[tuple[str, ...]] = Counter()
     for i in members:
@@ -767,6 +791,8 @@ def _chain(ctx: Context, members: Sequence[int]) -> str:
         if s is None:
             continue
         names = [v.name for v in s.via] + ([s.speaker.name] if s.speaker else [])
+        if inherited and i in inherited:
+            names.append(inherited[i].name)
         if len(names) > 1:
             chains[tuple(names)] += 1
     if not chains:

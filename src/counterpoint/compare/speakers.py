@@ -143,7 +143,8 @@ def source_name_words(label: str, places: frozenset[str] = frozenset()) -> set[s
     out: set[str] = set()
     for run in re.findall(r"[A-Z][\w'’.-]*(?: +[A-Z][\w'’.-]*)*", label):
         words = [re.sub(r"(?:['’]s?|\.)$", "", w).lower() for w in run.split()]
-        for w in words[-1:] if len(words) == 2 else words:
+        # two words: a person's surname, unless the last is a kind of body ("NBC News" -> nbc)
+        for w in words[-1:] if len(words) == 2 and words[-1] not in _NOT_A_NAME else words:
             if len(w) >= 3 and w not in _NOT_A_NAME and w not in places:
                 out.add(w)
     return out
