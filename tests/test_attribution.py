@@ -259,6 +259,16 @@ def test_told_addressee(nlp):
     assert a.addressee is not None and t[a.addressee[0] : a.addressee[1]] == "Putin"
 
 
+def test_told_after_what_was_said(nlp):
+    """"..., two people familiar with the matter told Reuters": the clause before is what was said and the
+    object whom it was told to (it was read as saying "Reuters", and then dropped)."""
+    t, atts = run(nlp, "The company will close the plant, two people familiar with the matter told Reuters.")
+    a = find(t, atts, "told")
+    check(t, a, source=["two people familiar with the matter"], cue="told",
+          content=["The company will close the plant"])
+    assert a.addressee is not None and t[a.addressee[0] : a.addressee[1]] == "Reuters"
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -216,6 +216,10 @@ def _content_children(v: Token) -> tuple[list[Token], Token | None]:
     if right and left and any(c.dep_ == "ccomp" for c in left) and any(c.dep_ == "ccomp" for c in right):
         # "“A,” she said, “B.”" parsed with a clause on each side
         return sorted(left + right, key=lambda t: t.i), None
+    if (left and right and v.lemma_.lower() in ADDRESSEE_LEMMAS and any(c.dep_ == "ccomp" for c in left)
+            and all(c.dep_ in ("dobj", "dative", "iobj") for c in right)):
+        # "The plant will close, two people told Reuters": the clause before is what was said, the object whom to
+        return sorted(left, key=lambda t: t.i), min(right, key=lambda t: t.i)
     if right:
         right.sort(key=lambda t: t.i)
         objs = [c for c in v.children if c.dep_ in ("dobj", "dative", "iobj", "npadvmod") and c.i > v.i]
