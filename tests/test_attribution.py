@@ -259,6 +259,19 @@ def test_told_addressee(nlp):
     assert a.addressee is not None and t[a.addressee[0] : a.addressee[1]] == "Putin"
 
 
+def test_as_a_source_reported(nlp):
+    """"..., as Gawker points out" and "as Reuters reported on Monday, ...": the clause the as-clause hangs on is
+    what the source said."""
+    t, atts = run(nlp, "Almost none of the story is true, as Gawker points out.")
+    check(t, find(t, atts, "points out"), source=["Gawker"], cue="points out",
+          content=["Almost none of the story is true"])
+    t, atts = run(nlp, "As Reuters reported on Monday, the plant will close in March.")
+    a = find(t, atts, "reported")
+    assert texts(t, a.source) == ["Reuters"] and texts(t, a.content) == ["the plant will close in March"]
+    t, atts = run(nlp, "As he walked home, the plant closed.")
+    assert not atts, "an as-clause of time is not an attribution"
+
+
 def test_told_after_what_was_said(nlp):
     """"..., two people familiar with the matter told Reuters": the clause before is what was said and the
     object whom it was told to (it was read as saying "Reuters", and then dropped)."""

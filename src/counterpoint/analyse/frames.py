@@ -52,7 +52,7 @@ class Frame:
     """A candidate relation read off the parse, before the model decides."""
 
     verb: Token
-    type: str  # ccomp / xcomp / dobj / according / inverted / colon / quote
+    type: str  # ccomp / xcomp / dobj / according / as_clause / inverted / colon / quote
     cue_toks: list[int]
     content: list[Piece]
     source: Piece | None
@@ -557,6 +557,24 @@ def _acomp_frame(doc: Doc, q: QuoteIndex, v: Token, adj: Token, src: Token | Non
     return f
 
 
+def _as_frame(doc: Doc, q: QuoteIndex, v: Token, src: Token, para: list[int]) -> Frame | None:
+    """"..., as Gawker points out", "as The Hollywood Reporter revealed in April, he left": the clause the
+    as-clause hangs on is the content, the as-clause's subject the source."""
+    if v.dep_ != "advcl" or v.head is v or not any(c.dep_ == "mark" and c.lower_ == "as" for c in v.children):
+        return None
+    sub = set(range(v.left_edge.i, v.right_edge.i + 1))
+    a, b = _subtree_range(v.head)
+    sent = v.sent
+    a, b = max(a, sent.start), min(b, sent.end - 1)
+    runs = _clip_para(_trim_runs(doc, _runs([i for i in range(a, b + 1) if i not in sub])), para, v.i)
+    if not runs:
+        return None
+    content, quoted = _snap(doc, q, runs, v.idx)
+    if not content:
+        return None
+    return Frame(v, "as_clause", cue_tokens(v), content, _source_piece(doc, src), src_tok=src, quoted=quoted)
+
+
 def _according_frame(doc: Doc, q: QuoteIndex, v: Token, para: list[int]) -> Frame | None:
     """"According to X": the clause it attaches to (or its sentence) is the content, X the source."""
     to = next((c for c in v.children if c.lower_ == "to"), None)
@@ -663,6 +681,10 @@ def _frames(doc: Doc, q: QuoteIndex) -> list[Frame]:
             src, clause = inverted
             kids = [k for k in kids if k.i != clause.i]
         if src is not None and not kids:
+            asf = _as_frame(doc, q, v, src, para)
+            if asf is not None:
+                frames.append(asf)
+                continue
             pf = _parenthetical(doc, q, v, src, para)
             if pf is not None:
                 frames.append(pf)
