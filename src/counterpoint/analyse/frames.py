@@ -562,17 +562,21 @@ def _as_frame(doc: Doc, q: QuoteIndex, v: Token, src: Token, para: list[int]) ->
     as-clause hangs on is the content, the as-clause's subject the source."""
     if v.dep_ != "advcl" or v.head is v or not any(c.dep_ == "mark" and c.lower_ == "as" for c in v.children):
         return None
-    sub = set(range(v.left_edge.i, v.right_edge.i + 1))
-    a, b = _subtree_range(v.head)
-    sent = v.sent
-    a, b = max(a, sent.start), min(b, sent.end - 1)
-    runs = _clip_para(_trim_runs(doc, _runs([i for i in range(a, b + 1) if i not in sub])), para, v.i)
-    if not runs:
-        return None
-    content, quoted = _snap(doc, q, runs, v.idx)
+    content, quoted = _rest_of_clause(doc, q, v.head, set(range(v.left_edge.i, v.right_edge.i + 1)), v, para)
     if not content:
         return None
     return Frame(v, "as_clause", cue_tokens(v), content, _source_piece(doc, src), src_tok=src, quoted=quoted)
+
+
+def _rest_of_clause(doc: Doc, q: QuoteIndex, head: Token | None, excl: set[int], v: Token,
+                    para: list[int]) -> tuple[list[Piece], bool]:
+    """What "according to X" or "as X reported" is said of: the clause `head` heads (the sentence when there is
+    none), less the attribution's own tokens `excl`."""
+    sent = v.sent
+    a, b = _subtree_range(head) if head is not None else (sent.start, sent.end - 1)
+    a, b = max(a, sent.start), min(b, sent.end - 1)
+    runs = _clip_para(_trim_runs(doc, _runs([i for i in range(a, b + 1) if i not in excl])), para, v.i)
+    return _snap(doc, q, runs, v.idx) if runs else ([], False)
 
 
 def _according_frame(doc: Doc, q: QuoteIndex, v: Token, para: list[int]) -> Frame | None:
@@ -585,19 +589,8 @@ def _according_frame(doc: Doc, q: QuoteIndex, v: Token, para: list[int]) -> Fram
     pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
     if pobj is None:
         return None
-    sent = v.sent
     head = v.head if v.head.i != v.i else None
-    excl = set(range(v.left_edge.i, v.right_edge.i + 1)) | {to.i}
-    if head is not None and head.i != v.i:
-        a, b = _subtree_range(head)
-    else:
-        a, b = sent.start, sent.end - 1
-    a, b = max(a, sent.start), min(b, sent.end - 1)
-    runs = _clip_para(_trim_runs(doc, _runs([i for i in range(a, b + 1) if i not in excl])), para, v.i)
-    # "according to" opens or closes its clause: keep the run next to it
-    if not runs:
-        return None
-    content, quoted = _snap(doc, q, runs, v.idx)
+    content, quoted = _rest_of_clause(doc, q, head, set(range(v.left_edge.i, v.right_edge.i + 1)) | {to.i}, v, para)
     if not content:
         return None
     cue = [v.i, to.i]
