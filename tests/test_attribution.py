@@ -272,6 +272,19 @@ def test_as_a_source_reported(nlp):
     assert not atts, "an as-clause of time is not an attribution"
 
 
+def test_that_clause_hung_on_the_statement_noun(nlp):
+    """"said in a statement that X": the parse hangs the that-clause on "statement"; it is what was said (it came
+    out as an unattributed "statement" at best). A relative clause of a place is not ("worked at a company that
+    his father founded")."""
+    t, atts = run(nlp, "The company said in a statement that the plant will close in March.")
+    a = find(t, atts, "said")
+    assert texts(t, a.source) == ["The company"] and texts(t, a.content) == ["that the plant will close in March"]
+    t, atts = run(nlp, "He told reporters in a briefing that the plant will close.")
+    a = find(t, atts, "told")
+    assert texts(t, a.content) == ["that the plant will close"] and t[a.addressee[0] : a.addressee[1]] == "reporters"
+    assert not run(nlp, "He worked at a company that his father founded.")[1]
+
+
 def test_told_after_what_was_said(nlp):
     """"..., two people familiar with the matter told Reuters": the clause before is what was said and the
     object whom it was told to (it was read as saying "Reuters", and then dropped)."""

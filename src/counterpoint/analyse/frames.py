@@ -254,6 +254,23 @@ def _prep_child(v: Token) -> tuple[Token, Token] | None:
     return None
 
 
+def _clause_on_prep_object(v: Token) -> Token | None:
+    """"said in a statement that X", "told reporters at a briefing that X": the parse often hangs the that-clause
+    on the preposition's noun; it is what the verb reports. A clause whose subject is its "that" ("at a rally that
+    drew thousands") describes the noun instead."""
+    for c in v.children:
+        if c.dep_ != "prep" or c.i < v.i or c.i - v.i > 4:
+            continue
+        for g in c.children:
+            if g.dep_ != "pobj":
+                continue
+            for k in g.children:
+                if (k.dep_ in ("acl", "relcl") and k.i > g.i and k.doc[k.left_edge.i].lower_ == "that"
+                        and any(x.dep_ in ("nsubj", "nsubjpass") and x.lower_ != "that" for x in k.children)):
+                    return k
+    return None
+
+
 def _content_runs(doc: Doc, v: Token, kids: list[Token], exclude: set[int]) -> list[tuple[int, int]]:
     idx: list[int] = []
     for c in kids:
@@ -692,7 +709,14 @@ def _frames(doc: Doc, q: QuoteIndex) -> list[Frame]:
                     Frame(v, "quote_post", cue_tokens(v), qa, _source_piece(doc, src), src_tok=src, quoted=True)
                 )
                 continue
-        if not kids and v.pos_ == "VERB":
+        # "told reporters in a briefing that X": the object is then whom it was told to
+        objects_only = bool(kids) and obj is None and v.lemma_.lower() in ADDRESSEE_LEMMAS and all(
+            c.dep_ in ("dobj", "dative") and c.i > v.i for c in kids)
+        stray = _clause_on_prep_object(v) if (not kids or objects_only) and v.pos_ == "VERB" else None
+        if stray is not None:
+            obj = kids[0] if kids else None
+            kids = [stray]
+        elif not kids and v.pos_ == "VERB":
             pc = _prep_child(v)
             if pc is not None:
                 kids = [pc[1]]
@@ -712,6 +736,8 @@ def _frames(doc: Doc, q: QuoteIndex) -> list[Frame]:
                 ftype = "pre_" + ftype
             if prep_cue:
                 ftype = "prep"
+            if stray is not None:
+                ftype = "prep_clause"
         elif (
             v.dep_ in ("parataxis", "ccomp", "advcl", "conj")
             and v.head.i < v.i
