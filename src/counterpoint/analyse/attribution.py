@@ -2,8 +2,8 @@
 
 `find_attributions(doc)` returns every reported-speech relation of a parsed
 article: direct quotes, indirect speech, mixed quotes, "according to X",
-"as X reported", post-posed "..., X said" / "..., X told Reuters", colon
-introductions, and the relations nested in
+"as X reported", post-posed "..., X said" / "..., X told Reuters", "X said in a
+statement that ...", colon introductions, and the relations nested in
 another's content ("NBC reported that Trump said X": the inner relation comes
 back with `parent` pointing to the outer one).
 

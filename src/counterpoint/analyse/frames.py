@@ -52,7 +52,7 @@ class Frame:
     """A candidate relation read off the parse, before the model decides."""
 
     verb: Token
-    type: str  # ccomp / xcomp / dobj / according / as_clause / inverted / colon / quote
+    type: str  # ccomp / xcomp / dobj / according / as_clause / prep_clause / inverted / colon / quote
     cue_toks: list[int]
     content: list[Piece]
     source: Piece | None
