@@ -101,7 +101,8 @@ def find_findings(ctx: Context) -> list[Finding]:
                     and (f := _corroborated(ctx, g)) is not None]
     found.extend(_new_evidence(corroborated))
     found.extend(_contradicted(ctx, values))
-    found.extend(_new_evidence([f for g in groups if (f := _single_sourced(ctx, g)) is not None]))
+    cited = _cited_unnamed(ctx)
+    found.extend(_new_evidence([f for g in groups if (f := _single_sourced(ctx, g, cited)) is not None]))
     found.extend(_omitted(ctx))
     return found
 
@@ -618,8 +619,10 @@ def _by_slot(values: list[tuple[Value, Span]]) -> dict[tuple[str, str], list[tup
     return out
 
 
-def _single_sourced(ctx: Context, g: Sequence[int]) -> Finding | None:
-    """A claim whose every report traces back to one source, however many outlets repeat it."""
+def _single_sourced(ctx: Context, g: Sequence[int],
+                    cited: dict[str, list[tuple[str, Via | Speaker]]]) -> Finding | None:
+    """A claim whose every report traces back to one source, however many outlets repeat it (`cited`: who cites
+    an unnamed source in each article, from `_cited_unnamed`)."""
     units = ctx.units
     reported = [
         i for i in g
@@ -644,10 +647,10 @@ def _single_sourced(ctx: Context, g: Sequence[int]) -> Finding | None:
             continue
         sourced.append(i)
         origins.setdefault(_origin_key(first), first)
-        cited = _cited_anonymously(ctx, units[i]) if not s.via else None
-        if cited is not None:
-            inherited[i] = cited
-        links = (*s.via, s.speaker, cited)
+        relayed = _cited_anonymously(units[i], cited.get(units[i].article, [])) if not s.via else None
+        if relayed is not None:
+            inherited[i] = relayed
+        links = (*s.via, s.speaker, relayed)
         unnamed.append(any(_unnamed(v) for v in links))
         anonymous_names += [v.name for v in links if v is not None and _unnamed(v)]
     if not origins or (len(origins) > 1 and not one_source(list(origins.values()), _places(ctx))):
@@ -764,23 +767,27 @@ def _places(ctx: Context) -> frozenset[str]:
                      for w in re.findall(r"[A-Za-z]+", e.span.text))
 
 
-def _cited_anonymously(ctx: Context, u: Unit) -> Via | Speaker | None:
-    """The unnamed source a speaker cites elsewhere in the article ("NBC, citing two White House officials,
-    reported ..."): the rest of what it reports there rests on them too ("NBC said the address got under the
-    president's skin")."""
+def _cited_unnamed(ctx: Context) -> dict[str, list[tuple[str, Via | Speaker]]]:
+    """Per article, who cites an unnamed source in a chain ("NBC, citing two White House officials, reported
+    ..." -> ("NBC", two White House officials)), in the article's order."""
+    out: dict[str, list[tuple[str, Via | Speaker]]] = {}
+    for u in ctx.units:
+        t = u.statement
+        links = [*t.via, *([t.speaker] if t.speaker else [])] if t is not None and t.via else []
+        if len(links) >= 2 and _unnamed(links[1]):
+            out.setdefault(u.article, []).append((links[0].name, links[1]))
+    return out
+
+
+def _cited_anonymously(u: Unit, cited: list[tuple[str, Via | Speaker]]) -> Via | Speaker | None:
+    """The unnamed source the unit's speaker cites elsewhere in the article (`cited`, from `_cited_unnamed`):
+    the rest of what it reports there rests on them too ("NBC said the address got under the president's
+    skin")."""
     s = u.statement
     if s is None or s.speaker is None or s.speaker.kind == "anonymous":
         return None
     name = s.speaker.name
-    for v in ctx.units:
-        t = v.statement
-        if v.article != u.article or t is None or not t.via or t is s:
-            continue
-        links = [*t.via, *([t.speaker] if t.speaker else [])]
-        if len(links) >= 2 and _unnamed(links[1]) and (
-                links[0].name.lower() == name.lower() or one_source([links[0].name, name])):
-            return links[1]
-    return None
+    return next((link for first, link in cited if first.lower() == name.lower() or one_source([first, name])), None)
 
 
 def _chain(ctx: Context, members: Sequence[int], inherited: dict[int, Via | Speaker] | None = None) -> str:
